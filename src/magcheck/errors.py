@@ -1,0 +1,51 @@
+"""One exception base and the documented exit codes.
+
+Every failure a user can cause or meet is raised as a `MagcheckError`; the CLI turns it into one line on
+stderr and its exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    STALE = 1  # some list could not be refreshed; the last good copy was used
+    USAGE = 2  # bad flags or arguments
+    NO_DATA = 3  # no usable copy of some list (missing, unreadable or invalid file)
+    CACHE = 4  # the cache could not be written (read-only, disk full, locked)
+    GAPS = 10  # `gaps --exit-code`: there are gaps (or, with --changes, new gaps)
+    INTERRUPTED = 130
+
+
+class MagcheckError(Exception):
+    """Base for every error shown to the user as a single line."""
+
+    exit_status: ExitStatus = ExitStatus.NO_DATA
+
+
+class UsageError(MagcheckError):
+    exit_status = ExitStatus.USAGE
+
+
+class ListFileError(MagcheckError):
+    """A list file is missing, empty, truncated, HTML, or not the expected schema."""
+
+    exit_status = ExitStatus.NO_DATA
+
+    def __init__(self, list_code: str, file: str, reason: str) -> None:
+        self.list_code = list_code
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{list_code}: {file}: {reason}")
+
+
+class FetchError(MagcheckError):
+    """A download failed (network, HTTP status, invalid content)."""
+
+    exit_status = ExitStatus.NO_DATA
+
+
+class CacheError(MagcheckError):
+    exit_status = ExitStatus.CACHE

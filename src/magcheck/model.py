@@ -1,0 +1,147 @@
+"""The common model every sanctions list is parsed into.
+
+Each source module turns its official file(s) into `Entry` objects; everything downstream (matching, gap
+analysis, reports) reads only this model, never a source's raw format.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class EntryType(StrEnum):
+    INDIVIDUAL = "individual"
+    ENTITY = "entity"
+    VESSEL = "vessel"
+    AIRCRAFT = "aircraft"
+
+
+class NameKind(StrEnum):
+    """How the source presents a name."""
+
+    PRIMARY = "primary"
+    VARIATION = "variation"  # a spelling variant of the primary name (UK "Primary name variation")
+    ALIAS = "alias"  # a.k.a. / n.k.a.
+    FORMER = "former"  # f.k.a.
+    NON_LATIN = "non-latin"  # the name written in its own script
+
+
+class Strength(StrEnum):
+    """Weak (low-quality) aliases are too vague to match on their own."""
+
+    STRONG = "strong"
+    WEAK = "weak"
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    text: str
+    kind: NameKind = NameKind.PRIMARY
+    strength: Strength = Strength.STRONG
+    given: str | None = None
+    surname: str | None = None
+    script: str | None = None  # the language or script the source names, e.g. "Russian", "Cyrillic"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PartialDate:
+    """A date known to year, month or day precision (sources often give only a year)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        if self.day is not None:
+            return "day"
+        return "month" if self.month is not None else "year"
+
+    def __str__(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month is not None:
+            parts.append(f"{self.month:02d}")
+            if self.day is not None:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+
+class IdKind(StrEnum):
+    PASSPORT = "passport"
+    NATIONAL_ID = "national-id"
+    IMO = "imo"
+    REGISTRATION = "registration"
+    TAX = "tax-id"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Identifier:
+    kind: IdKind
+    value: str
+    country: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RawRef:
+    """Where the record sits in the official file, so an explanation can point a human at it."""
+
+    file: str
+    locator: str  # e.g. "line 7414", "record 4567", "UniqueID GHR0078"
+    url: str | None = None  # a public page for the record, where the government has one
+
+
+@dataclass(slots=True)
+class Entry:
+    list: str  # list code: "us", "uk", "ca"
+    uid: str  # the source's native id (OFAC ent_num, UK UniqueID, Canadian regime-schedule-item)
+    type: EntryType
+    name: Name  # the primary name
+    other_names: tuple[Name, ...] = ()
+    programs: tuple[str, ...] = ()  # the source's own programme / regime tags
+    dobs: tuple[PartialDate, ...] = ()  # dates of birth (or build dates for ships, where given)
+    dob_texts: tuple[str, ...] = ()  # dates of birth as written when they could not be parsed
+    nationalities: tuple[str, ...] = ()
+    citizenships: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # countries of address / location / birth
+    gender: str | None = None
+    identifiers: tuple[Identifier, ...] = ()
+    listed: date | None = None  # listing / designation date where the source gives one
+    remarks: str | None = None  # free text (OFAC remarks, UK other information)
+    raw: RawRef | None = None
+
+    @property
+    def names(self) -> tuple[Name, ...]:
+        """Primary name first, then every other name."""
+        return (self.name, *self.other_names)
+
+    @property
+    def key(self) -> str:
+        """`list:uid`, the handle users type (e.g. `us:29220`)."""
+        return f"{self.list}:{self.uid}"
+
+
+@dataclass(slots=True)
+class SanctionsList:
+    """One parsed list with the facts needed to judge how current it is."""
+
+    code: str
+    title: str
+    date: date | None  # publication date the file itself states, None when it does not
+    files: tuple[str, ...]  # the file names read
+    entries: list[Entry] = field(default_factory=list)
+    origin: str | None = None  # where it was read from: "data-dir", "cache", "bundled snapshot"
+    date_note: str | None = None  # where `date` came from when not from the file (e.g. "HTTP Last-Modified")
+
+    @property
+    def latest_listing(self) -> date | None:
+        dates = [e.listed for e in self.entries if e.listed]
+        return max(dates) if dates else None
+
+    def count_by_type(self) -> dict[str, int]:
+        counts = Counter(e.type.value for e in self.entries)
+        return {t.value: counts.get(t.value, 0) for t in EntryType}

@@ -1,0 +1,53 @@
+"""Render the `lists` overview: which files were read, the date each list states, counts by type."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from magcheck.model import SanctionsList
+
+
+def list_summary(lst: SanctionsList) -> dict[str, Any]:
+    latest = lst.latest_listing
+    return {
+        "list": lst.code,
+        "title": lst.title,
+        "date": lst.date.isoformat() if lst.date else None,
+        "date_note": lst.date_note,
+        "latest_listing": latest.isoformat() if latest else None,
+        "files": list(lst.files),
+        "origin": lst.origin,
+        "entries": len(lst.entries),
+        "by_type": lst.count_by_type(),
+    }
+
+
+def date_label(lst: SanctionsList) -> str:
+    """The date a human should read, honest about where it comes from."""
+    if lst.date:
+        text = lst.date.isoformat()
+        return f"{text} ({lst.date_note})" if lst.date_note else text
+    latest = lst.latest_listing
+    return f"not stated (latest listing {latest.isoformat()})" if latest else "not stated"
+
+
+def render_lists_json(lists: list[SanctionsList]) -> str:
+    return json.dumps([list_summary(lst) for lst in lists], indent=2, ensure_ascii=False)
+
+
+def render_lists_table(lists: list[SanctionsList], console: Console) -> None:
+    table = Table(title="Sanctions lists read", title_justify="left")
+    for column in ("list", "date", "files", "origin", "entries", "individual", "entity", "vessel", "aircraft"):
+        table.add_column(column, justify="right" if column in {"entries", "individual", "entity",
+                                                               "vessel", "aircraft"} else "left")
+    for lst in lists:
+        counts = lst.count_by_type()
+        table.add_row(
+            f"{lst.code} — {lst.title}", date_label(lst), ", ".join(lst.files), lst.origin or "",
+            f"{len(lst.entries):,}", *(f"{counts[t]:,}" for t in ("individual", "entity", "vessel", "aircraft")),
+        )
+    console.print(table)

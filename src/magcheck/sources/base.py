@@ -1,0 +1,53 @@
+"""What a source module provides: where its files are published and how to parse them.
+
+A list may be published in more than one layout (the UK's FCDO XML, and the former OFSI CSV kept for
+historical snapshots). The first layout is the live official one, the one `fetch` downloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from magcheck.model import SanctionsList
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    name: str  # the official file name, e.g. "SDN.CSV"
+    url: str | None  # the official download address (None for a retired format)
+    required: bool = True
+
+
+Parser = Callable[[Mapping[str, Path]], SanctionsList]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One published form of a list: its files and the parser that reads them.
+
+    The parser receives the files found, keyed by official name (optional ones may be absent), and
+    raises `ListFileError` for anything it cannot trust; it never returns a partial list.
+    """
+
+    files: tuple[SourceFile, ...]
+    parse: Parser
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.files if f.required)
+
+
+@dataclass(frozen=True)
+class Source:
+    code: str  # "us", "uk", "ca"
+    title: str  # e.g. "United States - OFAC SDN List"
+    government: str  # e.g. "United States", used in report headings
+    layouts: tuple[Layout, ...]
+    magnitsky_programs: frozenset[str] = frozenset()  # the programme tags that make up its Magnitsky scope
+    landing_page: str | None = None  # where a human finds the current download link
+
+    @property
+    def live(self) -> Layout:
+        return self.layouts[0]

@@ -1,0 +1,30 @@
+"""Find a list's files under their official names in a user's data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from magcheck.errors import ListFileError
+from magcheck.sources import Layout, Source
+
+
+def _index_dir(directory: Path) -> dict[str, Path]:
+    """Files of a directory keyed by lower-case name (official names vary in case: sdn.csv / SDN.CSV)."""
+    if not directory.is_dir():
+        return {}
+    return {p.name.lower(): p for p in sorted(directory.iterdir()) if p.is_file()}
+
+
+def find_layout_files(directory: Path, source: Source) -> tuple[Layout, dict[str, Path]]:
+    """The first layout of `source` whose required files are all in DIR/<code> or DIR itself.
+
+    The per-list subfolder wins so one directory can hold several lists side by side.
+    """
+    for folder in (directory / source.code, directory):
+        present = _index_dir(folder)
+        for layout in source.layouts:
+            if all(name.lower() in present for name in layout.required):
+                files = {f.name: present[f.name.lower()] for f in layout.files if f.name.lower() in present}
+                return layout, files
+    wanted = " or ".join("+".join(layout.required) for layout in source.layouts)
+    raise ListFileError(source.code, wanted, f"not found in {directory} or {directory / source.code}")
