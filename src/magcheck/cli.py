@@ -21,6 +21,9 @@ from magcheck import __version__
 from magcheck.errors import ExitStatus, MagcheckError, UsageError
 from magcheck.report.lists import render_lists_json, render_lists_table
 from magcheck.sources import all_sources
+from magcheck.store.cache import Cache
+from magcheck.store.fetch import fetch_lists
+from magcheck.store.http import Reporter
 from magcheck.store.load import LoadResult, load_lists
 
 
@@ -83,7 +86,21 @@ def report_load(result: LoadResult, opts: Options) -> None:
         return
     err = stderr_console()
     for warning in result.warnings:
-        err.print(f"magcheck: warning: {warning}", markup=False)
+        err.print(f"magcheck: warning: {warning}", markup=False, soft_wrap=True)
+
+
+def make_reporter(opts: Options) -> Reporter:
+    """Progress bars on a terminal, the -v request log, silence with --quiet (all on stderr)."""
+    return Reporter(quiet=opts.quiet, verbose=opts.verbose, console=stderr_console())
+
+
+def load_for(opts: Options, codes: tuple[str, ...]) -> LoadResult:
+    """Load the lists as every reading command should (data-dir, else cache, else fetch, else snapshot)
+    and print the warnings; the caller exits with `result.status` (or worse)."""
+    result = load_lists(codes, data_dir=opts.data_dir, cache_dir=opts.cache_dir, offline=opts.offline,
+                        mirror=opts.mirror, reporter=make_reporter(opts))
+    report_load(result, opts)
+    return result
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,14 +129,44 @@ def lists_command(opts: Options, list_codes: str | None, fmt: str) -> None:
     Example:
       magcheck lists --data-dir ../shared/data --format json
     """
-    result = load_lists(parse_list_codes(list_codes), data_dir=opts.data_dir)
-    report_load(result, opts)
+    result = load_for(opts, parse_list_codes(list_codes))
     lists = list(result.lists.values())
     if fmt == "json":
         click.echo(render_lists_json(lists))
     else:
         render_lists_table(lists, stdout_console())
     sys.exit(result.status)
+
+
+@cli.command("fetch")
+@click.option("--list", "list_codes", metavar="CODES", help="Comma-separated lists to fetch (default: all).")
+@click.option("--force", is_flag=True, help="Accept a new copy even if it shrank by more than half.")
+@source_options
+def fetch_command(opts: Options, list_codes: str | None, force: bool) -> None:
+    """Download the newest official lists into the cache (nothing when they have not changed).
+
+    Each download is validated with the list's parser before it replaces the cached copy; a failed
+    download keeps the last good copy. Exit status: 0 all current, 1 some list kept an older copy,
+    3 some list has no usable copy, 4 the cache is not writable.
+
+    \b
+    Example (crontab):
+      17 4 * * *  magcheck fetch --quiet
+    """
+    if opts.offline:
+        raise UsageError("fetch downloads the lists; it cannot run with --offline")
+    if opts.data_dir is not None:
+        raise UsageError("fetch fills the cache; --data-dir (or MAGCHECK_DATA_DIR) is for reading local files")
+    report = fetch_lists(parse_list_codes(list_codes), cache=Cache(opts.cache_dir), mirror=opts.mirror,
+                         force=force, reporter=make_reporter(opts))
+    for outcome in report.outcomes:
+        if outcome.ok:
+            if not opts.quiet:
+                click.echo(outcome.summary())
+        else:
+            level = "warning" if outcome.copy is not None else "error"
+            click.echo(f"magcheck: {level}: {_one_line(outcome.problem())}", err=True)
+    sys.exit(report.status)
 
 
 def _one_line(message: str) -> str:

@@ -1,0 +1,89 @@
+"""The snapshot shipped inside the package, so magcheck does its job on a machine with no internet.
+
+The real official files are stored gzip-compressed next to `manifest.json`, which says for each list which
+files it has, the date of the snapshot (SDN.CSV and the Canadian file state none) and where they came from.
+They are decompressed into a temporary folder and read with the list's own parser and matching layout
+(the UK snapshot is the former OFSI ConList.csv, the UK source's second layout).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from magcheck.errors import ListFileError
+from magcheck.model import SanctionsList
+from magcheck.sources import get_source
+from magcheck.store.locate import find_layout_files
+
+SNAPSHOT_PACKAGE = "magcheck.snapshot"
+ORIGIN = "bundled snapshot"
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    code: str
+    files: dict[str, str]  # official file name -> compressed resource name
+    date: date | None
+    date_note: str | None
+    source: str
+
+
+@cache
+def _manifest() -> dict[str, Any]:
+    text = resources.files(SNAPSHOT_PACKAGE).joinpath("manifest.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def snapshot_info(code: str) -> SnapshotInfo | None:
+    """What the package bundles for a list, or None when it has no snapshot of it."""
+    entry = _manifest().get("lists", {}).get(code)
+    if entry is None:
+        return None
+    stated = entry.get("date")
+    return SnapshotInfo(code, dict(entry["files"]), date.fromisoformat(stated) if stated else None,
+                        entry.get("date_note"), entry.get("source", ""))
+
+
+def bundled_codes() -> tuple[str, ...]:
+    return tuple(_manifest().get("lists", {}))
+
+
+def load_bundled(code: str) -> SanctionsList | None:
+    """Decompress and parse the bundled copy of a list; None when the package has none for it."""
+    info = snapshot_info(code)
+    if info is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="magcheck-snapshot-") as tmp:
+        folder = Path(tmp)
+        _decompress(info, folder)
+        layout, files = find_layout_files(folder, get_source(code))
+        parsed = layout.parse(files)
+    return _dated(parsed, info)
+
+
+def _decompress(info: SnapshotInfo, folder: Path) -> None:
+    package = resources.files(SNAPSHOT_PACKAGE)
+    for official, compressed in info.files.items():
+        try:
+            with package.joinpath(compressed).open("rb") as raw, gzip.open(raw) as source, \
+                    open(folder / official, "wb") as out:
+                shutil.copyfileobj(source, out, 1024 * 1024)
+        except (OSError, EOFError) as exc:  # a damaged install: say which file, do not crash
+            raise ListFileError(info.code, compressed, f"bundled snapshot unreadable ({exc})") from None
+
+
+def _dated(parsed: SanctionsList, info: SnapshotInfo) -> SanctionsList:
+    """Mark the origin; use the manifest's date where the file itself states none."""
+    result = replace(parsed, origin=ORIGIN)
+    if result.date is None and info.date is not None:
+        result = replace(result, date=info.date, date_note=info.date_note)
+    return result

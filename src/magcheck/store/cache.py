@@ -1,0 +1,309 @@
+"""The on-disk cache of downloaded lists: the current good copy of each list, a few dated previous ones.
+
+Layout under the cache root (platformdirs' user cache dir, or --cache-dir / MAGCHECK_CACHE_DIR):
+
+    .lock                              held while a run downloads and installs (two cron runs at once)
+    us/000007-20261128T040000Z/        one complete, validated copy: the official files + meta.json
+    us/000006-20261127T040000Z/        previous copies, newest first, `keep` of them kept
+    us/.staging-*/                     a download in progress; never read, removed when it fails
+
+A copy becomes visible in one atomic directory rename, and only after its files were parsed and checked,
+so a reader never sees half a copy and a bad download never replaces the last good one. The newest
+numbered directory holding a readable meta.json is the current copy.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import filelock
+import platformdirs
+
+from magcheck.errors import CacheError
+from magcheck.model import SanctionsList
+
+META_FILE = "meta.json"
+LOCK_FILE = ".lock"
+STAGING_PREFIX = ".staging-"
+KEEP_PREVIOUS = 5
+DEFAULT_LOCK_TIMEOUT = 300.0  # seconds a second run waits for the first before giving up
+_VERSION_NAME = re.compile(r"^(\d{6,})-(\d{8}T\d{6}Z)$")
+
+
+def default_cache_root() -> Path:
+    return platformdirs.user_cache_path("magcheck", appauthor=False)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def human_utc(text: str) -> str:
+    """`2026-11-28T04:00:00Z` as `2026-11-28 04:00 UTC`, the way origins are shown."""
+    try:
+        moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return text
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+@dataclass
+class FileMeta:
+    """One downloaded file: enough to send a conditional request and to prove what was read."""
+
+    name: str
+    url: str
+    fetched_at: str  # when these bytes were downloaded (ISO 8601, UTC)
+    sha256: str
+    size: int
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class CopyMeta:
+    """One cached copy of a list: its files and the facts `lists` shows without re-reading the cache."""
+
+    list: str
+    title: str
+    fetched_at: str  # when the newest of its files was downloaded
+    checked_at: str  # when the server last confirmed it is current (a 304 updates only this)
+    files: dict[str, FileMeta]
+    layout_files: list[str]  # every file name of the layout, downloaded or not (optional ones may be absent)
+    entries: int
+    list_date: str | None = None  # ISO date the list states, or the server's Last-Modified (see date_note)
+    date_note: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> CopyMeta:
+        data = json.loads(text)
+        files = {name: FileMeta(**info) for name, info in data.pop("files").items()}
+        return cls(files=files, **data)
+
+
+@dataclass(frozen=True)
+class CachedCopy:
+    """A complete copy of one list in the cache."""
+
+    code: str
+    directory: Path
+    meta: CopyMeta
+
+    @property
+    def files(self) -> dict[str, Path]:
+        return {name: self.directory / name for name in self.meta.files}
+
+    @property
+    def origin(self) -> str:
+        return f"cache (fetched {human_utc(self.meta.fetched_at)})"
+
+    def describe(self) -> str:
+        """`fetched 2026-11-28 04:00 UTC, list of 2026-11-27`: how old the copy is, for messages."""
+        stated = f", list of {self.meta.list_date}" if self.meta.list_date else ""
+        return f"fetched {human_utc(self.meta.fetched_at)}{stated}"
+
+    def apply_to(self, parsed: SanctionsList) -> SanctionsList:
+        """The parsed list, saying it came from this copy, dated from the server when the file states none."""
+        result = replace(parsed, origin=self.origin)
+        if result.date is None and self.meta.list_date:
+            stated = date.fromisoformat(self.meta.list_date)
+            result = replace(result, date=stated, date_note=self.meta.date_note)
+        return result
+
+
+class Cache:
+    """Read and update the cache; every write goes through `locked()` and raises CacheError on failure."""
+
+    def __init__(self, root: Path | None = None, *, lock_timeout: float | None = None,
+                 keep: int = KEEP_PREVIOUS) -> None:
+        self.root = Path(root) if root is not None else default_cache_root()
+        self.lock_timeout = lock_timeout if lock_timeout is not None else _lock_timeout_from_env()
+        self.keep = keep
+
+    # -- reading (no lock needed: copies appear and disappear atomically) --------------------------------
+
+    def copies(self, code: str) -> list[CachedCopy]:
+        """Every readable copy of a list, newest first; the first is the current one."""
+        return list(self._iter_copies(code))
+
+    def current(self, code: str) -> CachedCopy | None:
+        return next(self._iter_copies(code), None)
+
+    def _iter_copies(self, code: str) -> Iterator[CachedCopy]:
+        folder = self.root / code
+        try:
+            names = sorted((p.name for p in folder.iterdir() if _VERSION_NAME.match(p.name)), reverse=True)
+        except OSError:
+            return
+        for name in names:
+            copy = self._read_copy(code, folder / name)
+            if copy is not None:
+                yield copy
+
+    def previous(self, code: str) -> list[CachedCopy]:
+        """The dated older copies kept for "what changed" reports, newest first."""
+        return self.copies(code)[1:]
+
+    @staticmethod
+    def _read_copy(code: str, directory: Path) -> CachedCopy | None:
+        try:
+            meta = CopyMeta.from_json((directory / META_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError, KeyError):
+            return None  # an unreadable copy is skipped; an older good one is used instead
+        if not all((directory / name).is_file() for name in meta.files):
+            return None
+        return CachedCopy(code, directory, meta)
+
+    # -- writing ------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the cache lock; a second run waits up to `lock_timeout` seconds, then fails clearly."""
+        with self.writing():
+            self.root.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(self.root / LOCK_FILE, timeout=self.lock_timeout)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            raise CacheError(f"another magcheck run is updating the cache at {self.root} "
+                             f"(waited {self.lock_timeout:g} s); try again later") from None
+        except OSError as exc:
+            raise self._error(exc) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Turn any OSError (read-only, disk full, a file where a folder should be) into a CacheError."""
+        try:
+            yield
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    def _error(self, exc: OSError) -> CacheError:
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.ENOSPC:
+            reason = "disk full (no space left on device)"
+        elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            reason = f"not writable ({reason})"
+        return CacheError(f"cannot write the cache at {self.root}: {reason} "
+                          "(use --cache-dir or MAGCHECK_CACHE_DIR to choose another place)")
+
+    @contextmanager
+    def staging(self, code: str) -> Iterator[Path]:
+        """A fresh temporary folder next to the copies (same file system, so installing is a rename).
+
+        Removed on exit unless `install` moved it into place. Call under `locked()`.
+        """
+        folder = self.root / code
+        with self.writing():
+            folder.mkdir(parents=True, exist_ok=True)
+            self._remove_stale_staging(folder)
+            path = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+
+    @staticmethod
+    def _remove_stale_staging(folder: Path) -> None:
+        """Left-overs of a run that was killed; safe to delete because we hold the lock."""
+        for leftover in folder.glob(f"{STAGING_PREFIX}*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+    def reuse_file(self, source: Path, staging: Path) -> None:
+        """Put an unchanged file of the current copy into the new one: a hard link, or a copy."""
+        target = staging / source.name
+        with self.writing():
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+
+    def install(self, code: str, staging: Path, meta: CopyMeta) -> CachedCopy:
+        """Write the metadata and move the validated staging folder into place in one rename."""
+        folder = self.root / code
+        with self.writing():
+            _write_atomically(staging / META_FILE, meta.to_json())
+            target = folder / f"{self._next_number(folder):06d}-{_stamp(meta.fetched_at)}"
+            os.replace(staging, target)
+            _fsync_dir(folder)
+        self._prune(folder)
+        return CachedCopy(code, target, meta)
+
+    def update_meta(self, copy: CachedCopy, meta: CopyMeta) -> CachedCopy:
+        """Record a 304 (checked_at, fresh validators) on the current copy without touching its files."""
+        with self.writing():
+            _write_atomically(copy.directory / META_FILE, meta.to_json())
+        return CachedCopy(copy.code, copy.directory, meta)
+
+    @staticmethod
+    def _next_number(folder: Path) -> int:
+        numbers = [int(m.group(1)) for p in folder.iterdir() if (m := _VERSION_NAME.match(p.name))]
+        return max(numbers, default=0) + 1
+
+    def _prune(self, folder: Path) -> None:
+        """Keep the current copy and `keep` previous ones; a failure here costs only disk space."""
+        names = sorted((p.name for p in folder.iterdir() if _VERSION_NAME.match(p.name)), reverse=True)
+        for old in names[self.keep + 1:]:
+            shutil.rmtree(folder / old, ignore_errors=True)
+
+
+def _stamp(iso: str) -> str:
+    return iso.replace("-", "").replace(":", "")
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary sibling, flush it to disk, then replace: readers see old or new, never half."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable where the platform allows it (not on Windows)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _lock_timeout_from_env() -> float:
+    value = os.environ.get("MAGCHECK_LOCK_TIMEOUT")
+    try:
+        return float(value) if value else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        return DEFAULT_LOCK_TIMEOUT

@@ -1,0 +1,153 @@
+"""`load_lists`, the one loader every reading command uses: data-dir, else cache, else fetch, else snapshot."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from magcheck.errors import ExitStatus
+from magcheck.sources import all_sources
+from magcheck.store.cache import Cache
+from magcheck.store.load import load_lists
+from test_fetch_support import (  # noqa: F401
+    CA_200,
+    CA_FILE,
+    FAST_HTTP,
+    _no_outside_settings,
+    run_cli,
+    serve_directory,
+)
+
+LAST_MODIFIED = "Wed, 24 Sep 2025 10:00:00 GMT"
+SNAPSHOT_DATES = {"us": "2024-05-03", "uk": "2025-04-14", "ca": "2025-09-22"}
+
+
+def serve_ca(httpserver: HTTPServer) -> None:
+    httpserver.expect_request(f"/ca/{CA_FILE}").respond_with_data(CA_200, headers={"Last-Modified": LAST_MODIFIED})
+
+
+def lists_json(*args: str, env: dict[str, str]):
+    result = run_cli(["lists", "--format", "json", *args], env=env)
+    return result, (json.loads(result.stdout) if result.stdout.strip() else None)
+
+
+def test_empty_cache_fetches_first_then_reads_the_cache(httpserver: HTTPServer, tmp_path: Path) -> None:
+    serve_ca(httpserver)
+    env = {"MAGCHECK_CACHE_DIR": str(tmp_path), "MAGCHECK_MIRROR": httpserver.url_for("/")}
+    result, data = lists_json("--list", "ca", env=env)
+    assert result.code == 0 and result.stderr == ""
+    assert data[0]["origin"].startswith("cache (fetched ") and data[0]["origin"].endswith(" UTC)")
+    assert (data[0]["date"], data[0]["date_note"], data[0]["entries"]) == ("2025-09-24", "server Last-Modified", 200)
+    assert Cache(tmp_path).current("ca") is not None
+    # the cached copy is now read without asking the server, even with no network at all
+    again, data = lists_json("--list", "ca", env={**env, "MAGCHECK_MIRROR": "http://no-such-host.invalid"})
+    assert again.code == 0 and again.stderr == ""
+    assert data[0]["entries"] == 200
+    assert len(httpserver.log) == 1
+
+
+def test_offline_with_an_empty_cache_uses_the_bundled_snapshot(tmp_path: Path) -> None:
+    started = time.monotonic()
+    result, data = lists_json("--offline", env={"MAGCHECK_CACHE_DIR": str(tmp_path)})
+    elapsed = time.monotonic() - started
+    assert result.code == ExitStatus.OK  # the user asked for offline: not an error, but still said
+    assert "Traceback" not in result.stderr
+    codes = list(all_sources())
+    assert result.stderr_lines == [
+        f"magcheck: warning: {code}: using the bundled snapshot of {SNAPSHOT_DATES[code]} "
+        "(offline and nothing in the cache)" for code in codes]
+    assert [d["origin"] for d in data] == ["bundled snapshot"] * len(codes)
+    assert {d["list"]: d["date"] for d in data} == {code: SNAPSHOT_DATES[code] for code in codes}
+    expected = {"us": 14965, "uk": 4688, "ca": 5090}  # the real files, in full
+    assert {d["list"]: d["entries"] for d in data} == {code: expected[code] for code in codes}
+    assert not tmp_path.joinpath("ca").exists()  # offline never writes the cache
+    assert elapsed < 10  # generous for CI; the real budget (well under 2 s) is checked by hand
+
+
+def test_network_failure_with_no_cache_falls_back_with_status_1(tmp_path: Path) -> None:
+    started = time.monotonic()
+    result, data = lists_json("--list", "ca", env={"MAGCHECK_CACHE_DIR": str(tmp_path),
+                                                   "MAGCHECK_MIRROR": "http://no-such-host.invalid"})
+    assert time.monotonic() - started < 5
+    assert result.code == ExitStatus.STALE
+    assert result.stderr_lines == [
+        "magcheck: warning: ca: using the bundled snapshot of 2025-09-22 "
+        "(download failed: cannot resolve no-such-host.invalid (no network?))"]
+    assert data[0]["origin"] == "bundled snapshot"
+    assert (data[0]["date"], data[0]["date_note"]) == ("2025-09-22", "snapshot date")
+
+
+def test_quiet_hides_the_warning_but_not_the_status(tmp_path: Path) -> None:
+    result, _ = lists_json("--list", "ca", "--quiet", env={"MAGCHECK_CACHE_DIR": str(tmp_path),
+                                                           "MAGCHECK_MIRROR": "http://no-such-host.invalid"})
+    assert (result.code, result.stderr) == (ExitStatus.STALE, "")
+
+
+def test_an_unreadable_cached_copy_is_reported_and_replaced(httpserver: HTTPServer, tmp_path: Path) -> None:
+    serve_ca(httpserver)
+    load_lists(["ca"], cache_dir=tmp_path, mirror=httpserver.url_for("/"), http=FAST_HTTP)
+    Cache(tmp_path).current("ca").files[CA_FILE].write_bytes(b"<html>disk rot</html>")
+    loaded = load_lists(["ca"], cache_dir=tmp_path, offline=True)
+    assert loaded.lists["ca"].origin == "bundled snapshot"
+    assert loaded.warnings[0].startswith("ca: the cached copy (fetched ")
+    assert "is unreadable: sema-lmes.xml: is an HTML page" in loaded.warnings[0]
+    assert loaded.warnings[1].startswith("ca: using the bundled snapshot of 2025-09-22 (cached copy unreadable")
+
+
+def test_data_dir_reads_only_there(tmp_path: Path) -> None:
+    folder = tmp_path / "data" / "ca"
+    folder.mkdir(parents=True)
+    (folder / CA_FILE).write_bytes(CA_200)
+    loaded = load_lists(["ca"], data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
+    assert loaded.lists["ca"].origin == f"data-dir {tmp_path / 'data'}"
+    assert len(loaded.lists["ca"].entries) == 200
+    assert loaded.warnings == [] and loaded.status == ExitStatus.OK
+    assert not (tmp_path / "cache").exists()
+
+
+def test_unwritable_cache_is_a_clear_error_when_a_fetch_is_needed(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run_cli(["lists", "--list", "ca"], env={"MAGCHECK_CACHE_DIR": str(blocker / "cache"),
+                                                     "MAGCHECK_MIRROR": "http://no-such-host.invalid"})
+    assert result.code == ExitStatus.CACHE
+    assert len(result.stderr_lines) == 1 and "cannot write the cache at" in result.stderr
+
+
+@pytest.mark.parametrize("code", list(all_sources()))
+def test_every_list_has_a_bundled_snapshot(code: str) -> None:
+    """Cheap manifest check; the offline test above parses every snapshot."""
+    from importlib import resources
+
+    from magcheck.store.bundled import snapshot_info
+
+    info = snapshot_info(code)
+    assert info is not None and info.date is not None and info.date_note and info.source
+    assert info.date.isoformat() == SNAPSHOT_DATES[code]
+    package = resources.files("magcheck.snapshot")
+    assert all(package.joinpath(name).is_file() for name in info.files.values())
+
+
+def test_mirror_of_the_real_files_fills_the_cache_and_reruns_download_nothing(
+        httpserver: HTTPServer, tmp_path: Path, shared_data: Path) -> None:
+    """The issue's "done when": fetch from a mirror of ../shared/data, list, and a rerun downloads nothing."""
+    serve_directory(httpserver, shared_data)
+    env = {"MAGCHECK_CACHE_DIR": str(tmp_path), "MAGCHECK_MIRROR": httpserver.url_for("/")}
+    first = run_cli(["fetch"], env=env)
+    assert first.code == 0, first.stderr
+    assert [line.split(":")[0] for line in first.stdout.splitlines()] == list(all_sources())
+    result, data = lists_json(env=env)
+    assert result.code == 0 and result.stderr == ""
+    assert all(d["origin"].startswith("cache (fetched ") and d["date"] for d in data)
+    expected = {"us": 14965, "uk": 4688, "ca": 5090}
+    assert {d["list"]: d["entries"] for d in data} == {code: expected[code] for code in all_sources()}
+    httpserver.clear_log()
+    rerun = run_cli(["fetch"], env=env)
+    assert rerun.code == 0
+    assert all(": unchanged: " in line for line in rerun.stdout.splitlines())
+    statuses = {response.status_code for _, response in httpserver.log}
+    assert statuses <= {304, 404}  # unchanged files answer 304; optional OFAC files are absent
