@@ -28,6 +28,7 @@ from anyascii import anyascii
 from lxml import etree
 
 from magcheck.errors import ListFileError
+from magcheck.gcpause import gc_paused
 from magcheck.model import (
     Entry,
     EntryType,
@@ -71,6 +72,7 @@ JVCFOR = "Justice for Victims of Corrupt Foreign Officials Regulations (JVCFOR)"
 # Document and record level
 
 
+@gc_paused()
 def parse_files(files: Mapping[str, Path]) -> SanctionsList:
     """The `Layout` parser: read `sema-lmes.xml` whole and parse it, or raise `ListFileError`."""
     path = files.get(FILE)

@@ -31,6 +31,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from magcheck.errors import ListFileError
+from magcheck.gcpause import gc_paused
 from magcheck.model import (
     Entry,
     EntryType,
@@ -410,6 +411,7 @@ def _check_designation(uid: str, group: _Group, position: int, file: str) -> Non
         raise ListFileError(LIST_CODE, file, f"Designation {uid} has no Names/Name (schema changed?)")
 
 
+@gc_paused()
 def parse_xml_files(files: Mapping[str, Path]) -> SanctionsList:
     """Parse the FCDO `UK-Sanctions-List.xml` (about 10 MB: one safe whole-document parse is fast enough)."""
     path = files[XML_FILE]
@@ -589,6 +591,7 @@ def _conlist_group(key: str, rows: list[list[str]], index: dict[str, int]) -> _G
     return group
 
 
+@gc_paused()
 def parse_conlist_files(files: Mapping[str, Path]) -> SanctionsList:
     """Parse the former OFSI `ConList.csv` (line 1 "Last Updated,<date>", line 2 the header)."""
     path = files[CSV_FILE]

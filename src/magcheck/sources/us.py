@@ -11,15 +11,14 @@ publication date and no listing dates.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
 from magcheck.errors import ListFileError
+from magcheck.gcpause import gc_paused
 from magcheck.model import (
     Entry,
     EntryType,
@@ -67,21 +66,8 @@ _T = TypeVar("_T")
 
 def parse_files(files: Mapping[str, Path]) -> SanctionsList:
     """The `Layout` parser: SDN.CSV and ALT.CSV, plus ADD.CSV and SDN_COMMENTS.CSV when present."""
-    with _gc_paused():
+    with gc_paused():
         return _parse_files(files)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Parsing makes ~500,000 objects that all live on; the cyclic garbage collector would scan them again
-    and again while they are made (a third of the parse time) and find nothing to free."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _parse_files(files: Mapping[str, Path]) -> SanctionsList:
