@@ -1,0 +1,291 @@
+"""For each entry of a reference list, its counterparts in every other list.
+
+A counterpart scoring at least `match` is the same target; one in the `possible` band is shown for human
+review. A list may hold one target more than once (Canada lists some people under two regimes), so an
+entry may have several counterparts. Two reference entries claiming the same counterpart is flagged, and
+only the stronger claim stands unless both are near-certain.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import numpy as np
+
+from magcheck.gcpause import gc_paused
+from magcheck.matching import score as scoring
+from magcheck.matching.index import (
+    ClassMatrix,
+    NameTable,
+    Vocabulary,
+    build_name_table,
+    candidate_pairs,
+    class_matrix,
+)
+from magcheck.matching.overrides import Overrides
+from magcheck.matching.score import NamePair, PairScore, score_entries
+from magcheck.model import Entry, IdKind
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    match: float = 0.85
+    possible: float = 0.65
+    review_per_list: int = 3  # near-misses kept per reference entry and list
+    shared_certain: float = 0.95  # two claims on one counterpart both stand only above this
+
+
+@dataclass(slots=True)
+class Counterpart:
+    entry: Entry
+    score: float
+    detail: PairScore | None  # None when set by an analyst override
+    override: str | None = None  # the analyst's note when an override decided
+    shared_with: tuple[str, ...] = ()  # other reference entries claiming this counterpart
+
+
+@dataclass(slots=True)
+class Coverage:
+    matches: list[Counterpart] = field(default_factory=list)
+    review: list[Counterpart] = field(default_factory=list)
+
+    @property
+    def best(self) -> Counterpart | None:
+        return self.matches[0] if self.matches else None
+
+
+@dataclass
+class Alignment:
+    reference: Sequence[Entry]
+    others: tuple[str, ...]
+    coverage: dict[str, dict[str, Coverage]]  # reference key -> other list code -> coverage
+    candidates: dict[str, int] = field(default_factory=dict)  # entry pairs scored per other list
+
+    def of(self, entry: Entry, other: str) -> Coverage:
+        return self.coverage[entry.key][other]
+
+
+_JOINING_IDS = (IdKind.IMO, IdKind.PASSPORT, IdKind.NATIONAL_ID, IdKind.REGISTRATION)
+
+
+def _identifier_keys(entry: Entry) -> set[tuple[IdKind, str]]:
+    keys = set()
+    for identifier in entry.identifiers:
+        if identifier.kind in _JOINING_IDS:
+            value = "".join(ch for ch in identifier.value.upper() if ch.isalnum()).removeprefix("IMO")
+            if len(value) >= 6:
+                keys.add((identifier.kind, value))
+    return keys
+
+
+@dataclass
+class _Prepared:
+    """One list made ready for matching: its name table, class vectors and identifier index."""
+
+    table: NameTable
+    matrix: ClassMatrix
+    positions: dict[str, int]  # entry key -> index
+    identifiers: dict[tuple[IdKind, str], list[int]]
+
+
+class Matcher:
+    """Matching over a fixed set of lists: every name is normalised and indexed once per run."""
+
+    def __init__(self, lists: Mapping[str, Sequence[Entry]], *, thresholds: Thresholds | None = None,
+                 overrides: Overrides | None = None) -> None:
+        self.lists = dict(lists)
+        self.thresholds = thresholds or Thresholds()
+        self.overrides = overrides
+        with gc_paused():
+            self.tables = {code: build_name_table(entries) for code, entries in self.lists.items()}
+            self.vocabulary = Vocabulary(list(self.tables.values()))
+        self._prepared: dict[str, _Prepared] = {}
+
+    def prepared(self, code: str) -> _Prepared:
+        if code not in self._prepared:
+            table = self.tables[code]
+            identifiers: dict[tuple[IdKind, str], list[int]] = defaultdict(list)
+            for index, entry in enumerate(table.entries):
+                for key in _identifier_keys(entry):
+                    identifiers[key].append(index)
+            self._prepared[code] = _Prepared(table, class_matrix(table, self.vocabulary),
+                                             {e.key: i for i, e in enumerate(table.entries)}, identifiers)
+        return self._prepared[code]
+
+    def _reference(self, entries: Sequence[Entry]) -> tuple[NameTable, ClassMatrix]:
+        """Rows for the reference entries: taken from their list's index when they come from one."""
+        codes = {e.list for e in entries}
+        if len(codes) == 1 and (code := next(iter(codes))) in self.lists:
+            prepared = self.prepared(code)
+            indices = [prepared.positions.get(e.key, -1) for e in entries]
+            if all(i >= 0 and prepared.table.entries[i] is e for i, e in zip(indices, entries, strict=True)):
+                table, rows = prepared.table.subset(indices)
+                return table, prepared.matrix.rows(rows)
+        table = build_name_table(entries)
+        return table, class_matrix(table, self.vocabulary)
+
+    def _entry_pairs(self, ref: NameTable, ref_matrix: ClassMatrix, other: _Prepared,
+                     part: range) -> dict[tuple[int, int], list[tuple[int, int]]]:
+        """Candidate name-row pairs grouped by (reference entry, other entry), for the reference entries
+        in `part`."""
+        first_row, end_row = np.searchsorted(ref.row_entry, [part.start, part.stop])
+        pairs = candidate_pairs(
+            ref_matrix.rows(np.arange(first_row, end_row)), other.matrix, self.thresholds.possible - scoring.MAX_BONUS,
+            person_short_share=scoring.PERSON_SHORT_SHARE, single_token_cap=scoring.SINGLE_TOKEN_CAP,
+            information_base=scoring.INFORMATION_BASE,
+            information_full=(scoring.INFORMATION_FULL_PERSON, scoring.INFORMATION_FULL_ORGANISATION),
+            qualifier_discount=1 - scoring.QUALIFIER_WEIGHT)
+        ref_rows = (pairs.ref_rows + first_row).tolist()
+        other_rows = pairs.other_rows.tolist()
+        ref_entries = ref.row_entry[ref_rows].tolist()
+        other_entries = other.table.row_entry[other_rows].tolist()
+        groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        for ref_entry, other_entry, ref_row, other_row in zip(ref_entries, other_entries, ref_rows, other_rows,
+                                                              strict=True):
+            groups[(ref_entry, other_entry)].append((ref_row, other_row))
+        self._add_identifier_pairs(ref, other, groups, part)
+        return groups
+
+    @staticmethod
+    def _add_identifier_pairs(ref: NameTable, other: _Prepared, groups: dict[tuple[int, int], list[tuple[int, int]]],
+                              part: range) -> None:
+        """Entries sharing an IMO, passport or registration number are compared whatever their names."""
+        for ref_index in part:
+            for key in _identifier_keys(ref.entries[ref_index]):
+                for other_index in other.identifiers.get(key, ()):
+                    pair = (ref_index, other_index)
+                    if pair not in groups:
+                        groups[pair] = [(r, o) for r in ref.entry_rows(ref_index)
+                                        for o in other.table.entry_rows(other_index)]
+
+    def _score(self, ref: NameTable, other: NameTable, pair: tuple[int, int],
+               rows: list[tuple[int, int]]) -> PairScore | None:
+        name_pairs: list[NamePair] = [
+            (ref.names[r], ref.forms[r], bool(ref.weak[r]), other.names[o], other.forms[o], bool(other.weak[o]))
+            for r, o in rows
+        ]
+        return score_entries(ref.entries[pair[0]], other.entries[pair[1]], name_pairs, self.vocabulary,
+                             self.thresholds.possible)
+
+    def _scored_pairs(self, ref: NameTable, ref_matrix: ClassMatrix, code: str,
+                      part: range) -> tuple[list[tuple[int, int, PairScore]], int]:
+        """(reference index, other index, score) for every pair reaching the review band, among the
+        reference entries in `part`, and how many entry pairs were scored."""
+        other = self.prepared(code)
+        groups = self._entry_pairs(ref, ref_matrix, other, part)
+        kept = []
+        for pair, rows in groups.items():
+            result = self._score(ref, other.table, pair, rows)
+            if result is not None and result.score >= self.thresholds.possible:
+                kept.append((pair[0], pair[1], result))
+        return kept, len(groups)
+
+    def _scored_pairs_per_list(self, ref: NameTable, ref_matrix: ClassMatrix,
+                               codes: tuple[str, ...]) -> dict[str, tuple[list[tuple[int, int, PairScore]], int]]:
+        """Score each list. A large run is cut into one task per list and worker, run in forked processes
+        (the indexes are inherited, not copied); the results are merged per list."""
+        for code in codes:
+            self.prepared(code)
+        workers = _workers()
+        size = len(ref.entries)
+        if size < PARALLEL_MIN_ENTRIES or workers < 2:
+            return {code: self._scored_pairs(ref, ref_matrix, code, range(size)) for code in codes}
+        bounds = np.linspace(0, size, workers + 1).astype(int)
+        tasks = [(code, range(int(lo), int(hi))) for code in codes for lo, hi in pairwise(bounds)]
+        global _FORK_JOB
+        _FORK_JOB = (self, ref, ref_matrix)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_scored_pairs_in_child, tasks)
+        finally:
+            _FORK_JOB = None
+        merged: dict[str, tuple[list[tuple[int, int, PairScore]], int]] = {code: ([], 0) for code in codes}
+        for (code, _), (kept, count) in zip(tasks, results, strict=True):
+            merged[code] = (merged[code][0] + kept, merged[code][1] + count)
+        return merged
+
+    @gc_paused()
+    def align(self, reference: Sequence[Entry], against: Iterable[str]) -> Alignment:
+        """Counterparts of each `reference` entry in each list of `against` (searched whole)."""
+        thresholds = self.thresholds
+        ref, ref_matrix = self._reference(reference)
+        against = tuple(against)
+        coverage: dict[str, dict[str, Coverage]] = {e.key: {} for e in reference}
+        counts: dict[str, int] = {}
+        for code, (kept, counts[code]) in self._scored_pairs_per_list(ref, ref_matrix, against).items():
+            other_entries = self.prepared(code).table.entries
+            found: dict[int, list[Counterpart]] = defaultdict(list)
+            for ref_index, other_index, result in kept:
+                found[ref_index].append(Counterpart(other_entries[other_index], result.score, result))
+            per_ref: dict[str, Coverage] = {}
+            for index, entry in enumerate(reference):
+                ranked = sorted(found.get(index, ()), key=lambda c: (-c.score, c.entry.uid))
+                per_ref[entry.key] = Coverage([c for c in ranked if c.score >= thresholds.match],
+                                              [c for c in ranked if c.score < thresholds.match])
+            if self.overrides is not None:
+                self.overrides.apply(per_ref, reference, other_entries, code)
+            _resolve_shared_claims(per_ref, thresholds)
+            for key, cov in per_ref.items():
+                del cov.review[thresholds.review_per_list:]
+                coverage[key][code] = cov
+        return Alignment(reference, against, coverage, counts)
+
+
+# Aligning a whole list against others is worth several processes (it takes seconds on one core); a
+# Magnitsky-scope run of a few hundred entries is not.
+PARALLEL_MIN_ENTRIES = 2000
+_FORK_JOB: tuple[Matcher, NameTable, ClassMatrix] | None = None
+
+
+def _workers() -> int:
+    """Processes to use: MAGCHECK_WORKERS, else the CPUs; 1 where fork is unavailable or unsafe (not Linux)."""
+    if not sys.platform.startswith("linux"):
+        return 1
+    configured = os.environ.get("MAGCHECK_WORKERS", "")
+    return int(configured) if configured.isdigit() and int(configured) > 0 else (os.cpu_count() or 1)
+
+
+def _scored_pairs_in_child(task: tuple[str, range]) -> tuple[list[tuple[int, int, PairScore]], int]:
+    assert _FORK_JOB is not None  # set by the parent before forking
+    matcher, ref, ref_matrix = _FORK_JOB
+    return matcher._scored_pairs(ref, ref_matrix, *task)
+
+
+def _resolve_shared_claims(per_ref: dict[str, Coverage], thresholds: Thresholds) -> None:
+    """One counterpart claimed as a match by several reference entries: say so, keep the strongest."""
+    claims: dict[str, list[tuple[str, Counterpart]]] = defaultdict(list)
+    for ref_key, coverage in per_ref.items():
+        for counterpart in coverage.matches:
+            if counterpart.override is None:
+                claims[counterpart.entry.key].append((ref_key, counterpart))
+    for contenders in claims.values():
+        if len(contenders) < 2:
+            continue
+        contenders.sort(key=lambda kc: -kc[1].score)
+        keys = [k for k, _ in contenders]
+        top_score = contenders[0][1].score
+        for rank, (ref_key, counterpart) in enumerate(contenders):
+            counterpart.shared_with = tuple(k for k in keys if k != ref_key)
+            certain = min(counterpart.score, top_score) >= thresholds.shared_certain
+            if rank > 0 and not certain:
+                coverage = per_ref[ref_key]
+                coverage.matches.remove(counterpart)
+                coverage.review.insert(0, counterpart)
+
+
+def align(reference: Sequence[Entry], others: Mapping[str, Sequence[Entry]], *,
+          thresholds: Thresholds | None = None, overrides: Overrides | None = None) -> Alignment:
+    """One-off alignment of `reference` against `others` (list code -> entries).
+
+    Token rarity is counted over the reference entries and the other lists; to compare runs over
+    different scopes, build one `Matcher` over the whole lists instead.
+    """
+    lists: dict[str, Sequence[Entry]] = {"__reference__": reference, **others}
+    matcher = Matcher(lists, thresholds=thresholds, overrides=overrides)
+    return matcher.align(reference, others)

@@ -1,0 +1,290 @@
+"""Names of a list normalised once, and the sparse index that proposes candidate pairs.
+
+Comparing every name with every name is what the naive baseline does. Instead every token falls into a
+*class*: itself when short (short Chinese and Korean given names must agree exactly), its consonant
+skeleton without the Arabic article when long (`lukashenko`/`lukashenka`, `alotaibi`/`otaibi`). Two
+tokens can only be judged alike when their classes agree, so each name becomes a sparse vector over
+classes weighted by rarity, and one sparse matrix product yields, for every pair of names sharing a class,
+the weight they share. From that weight an upper bound of the name score is computed for all pairs at
+once; only pairs whose bound reaches the review band are scored token by token.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from magcheck.matching.normalize import NameForm, name_variants, normalize_name, skeleton, strip_particle
+from magcheck.model import Entry, EntryType, Name, Strength
+
+_MIN_FUZZY_TOKEN = 5  # shorter tokens only ever match exactly
+CLASS_CONSONANTS = 4  # variants agree on their first consonants (Suleimanovna / Suleimanova)
+# Patronymics and Turkic filiation words (canonical spelling) that one list gives and another omits.
+PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ichna|ogli|oglu|kizi)$")
+
+
+def may_be_missing(token: str) -> bool:
+    """A patronymic, or an initial (`Andrey I.`): one list gives it, another often does not."""
+    return len(token) == 1 or PATRONYMIC.search(token) is not None
+
+
+@lru_cache(maxsize=300_000)
+def token_class(token: str) -> str:
+    """Tokens that may be variants of one another share a class; others never match."""
+    core = strip_particle(token)
+    if len(token) >= _MIN_FUZZY_TOKEN:
+        skel = skeleton(core)
+        if len(skel) >= 3:
+            return "~" + skel[:CLASS_CONSONANTS]
+    return core
+
+
+@lru_cache(maxsize=300_000)
+def _normalize_cached(text: str, organisation: bool) -> NameForm:
+    return normalize_name(text, organisation=organisation)
+
+
+def name_form(name: Name, entry_type: EntryType) -> NameForm:
+    return _normalize_cached(name.text, entry_type is not EntryType.INDIVIDUAL)
+
+
+def primary_form(entry: Entry) -> NameForm:
+    """The entry's primary name as compared (without its parenthesised parts)."""
+    return _normalize_cached(name_variants(entry.name.text)[0][0], entry.type is not EntryType.INDIVIDUAL)
+
+
+@dataclass
+class NameTable:
+    """One row per distinct name of each entry of a list."""
+
+    entries: Sequence[Entry]
+    row_entry: np.ndarray  # entry index of each row
+    forms: list[NameForm]
+    names: list[Name]
+    weak: np.ndarray  # bool: the row is a weak alias (exact matches only)
+
+    def __len__(self) -> int:
+        return len(self.forms)
+
+    def subset(self, indices: Sequence[int]) -> tuple[NameTable, np.ndarray]:
+        """The rows of some entries, renumbered in the order given (no name is normalised again), and
+        which rows of this table they are."""
+        position = np.full(len(self.entries), -1, dtype=np.int64)
+        position[np.asarray(indices, dtype=np.int64)] = np.arange(len(indices))
+        new_entry = position[self.row_entry]
+        rows = np.flatnonzero(new_entry >= 0)
+        rows = rows[np.argsort(new_entry[rows], kind="stable")]
+        table = NameTable([self.entries[i] for i in indices], new_entry[rows],
+                          [self.forms[r] for r in rows], [self.names[r] for r in rows], self.weak[rows])
+        return table, rows
+
+    def entry_rows(self, index: int) -> range:
+        """The rows of one entry (rows are stored entry by entry)."""
+        start = int(np.searchsorted(self.row_entry, index, side="left"))
+        stop = int(np.searchsorted(self.row_entry, index, side="right"))
+        return range(start, stop)
+
+
+def build_name_table(entries: Sequence[Entry]) -> NameTable:
+    row_entry: list[int] = []
+    forms: list[NameForm] = []
+    names: list[Name] = []
+    weak: list[bool] = []
+    for index, entry in enumerate(entries):
+        organisation = entry.type is not EntryType.INDIVIDUAL
+        seen: set[tuple[str, ...]] = set()
+        for name in entry.names:
+            for variant, derived in name_variants(name.text):
+                form = _normalize_cached(variant, organisation)
+                if not form.tokens or form.tokens in seen:
+                    continue
+                seen.add(form.tokens)
+                row_entry.append(index)
+                forms.append(form)
+                names.append(name)
+                weak.append(derived or name.strength is Strength.WEAK)
+    return NameTable(entries, np.asarray(row_entry, dtype=np.int64), forms, names, np.asarray(weak, dtype=bool))
+
+
+@dataclass
+class _TokenLayout:
+    """Every token of a table's names, flattened: its class id and what kind of token it is."""
+
+    classes: np.ndarray  # class id per token (-1: a class the vocabulary does not know)
+    lengths: np.ndarray  # tokens per row
+    missing: np.ndarray  # bool per token: may be missing in another list (patronymic, initial)
+    qualifier: np.ndarray  # bool per token: an `of ...` qualifier or generic word
+
+    @property
+    def token_rows(self) -> np.ndarray:
+        return np.repeat(np.arange(len(self.lengths)), self.lengths)
+
+
+def _token_layout(table: NameTable, ids: dict[str, int], grow: bool) -> _TokenLayout:
+    classes: list[int] = []
+    lengths: list[int] = []
+    missing: list[bool] = []
+    qualifier: list[bool] = []
+    for form in table.forms:
+        lengths.append(len(form.tokens))
+        for token in form.tokens:
+            cls = token_class(token)
+            classes.append(ids.setdefault(cls, len(ids)) if grow else ids.get(cls, -1))
+            missing.append(may_be_missing(token))
+            qualifier.append(token in form.qualifiers)
+    return _TokenLayout(np.asarray(classes, dtype=np.int64), np.asarray(lengths, dtype=np.int64),
+                        np.asarray(missing, dtype=bool), np.asarray(qualifier, dtype=bool))
+
+
+class Vocabulary:
+    """Rarity of every token class, counted over the entries of all the lists being compared.
+
+    Scores use these weights, so build one vocabulary over whole lists and reuse it: a pair then scores
+    the same whatever part of a list is in scope.
+    """
+
+    def __init__(self, tables: Sequence[NameTable]) -> None:
+        self.ids: dict[str, int] = {}
+        self._layouts: dict[int, _TokenLayout] = {}
+        documents: list[np.ndarray] = []
+        classes: list[np.ndarray] = []
+        offset = 0
+        for table in tables:
+            layout = self._layouts[id(table)] = _token_layout(table, self.ids, grow=True)
+            documents.append(offset + np.repeat(table.row_entry, layout.lengths))
+            classes.append(layout.classes)
+            offset += len(table.entries)
+        incidence = sparse.coo_matrix(
+            (np.ones(sum(len(c) for c in classes), dtype=np.float32),
+             (np.concatenate(documents) if documents else [], np.concatenate(classes) if classes else [])),
+            shape=(max(offset, 1), len(self.ids))).tocsr()
+        incidence.data[:] = 1.0  # repeated classes within an entry were summed: presence is what counts
+        frequency = np.asarray(incidence.sum(axis=0)).ravel()
+        self.weights = np.log((offset + 1) / (frequency + 1)) + 1.0
+        self.default = math.log(offset + 1) + 1.0  # a class no list has is as rare as can be
+        self._token_weights: dict[tuple[str, ...], tuple[float, ...]] = {}
+        self.memo: dict[tuple[tuple[str, ...], tuple[str, ...], bool], float] = {}  # name scores
+
+    def layout(self, table: NameTable) -> _TokenLayout:
+        cached = self._layouts.get(id(table))
+        return cached if cached is not None else _token_layout(table, self.ids, grow=False)
+
+    def weight(self, token: str) -> float:
+        index = self.ids.get(token_class(token))
+        return self.default if index is None else float(self.weights[index])
+
+    def token_weights(self, tokens: tuple[str, ...]) -> tuple[float, ...]:
+        cached = self._token_weights.get(tokens)
+        if cached is None:
+            cached = self._token_weights[tokens] = tuple(self.weight(t) for t in tokens)
+        return cached
+
+
+@dataclass
+class ClassMatrix:
+    """A table's names as weighted class vectors, with the per-row figures the score bound needs."""
+
+    matrix: sparse.csr_matrix  # rows x classes, value = class weight
+    mass: np.ndarray  # total token weight of each name
+    patronymic: np.ndarray  # weight of its tokens that may be missing elsewhere (patronymics, initials)
+    qualifier: np.ndarray  # weight of its `of ...` qualifiers and generic words (count for little when missing)
+    tokens: np.ndarray  # number of tokens
+    person: np.ndarray  # bool: the row's entry is an individual
+
+    def rows(self, selected: np.ndarray) -> ClassMatrix:
+        return ClassMatrix(self.matrix[selected], self.mass[selected], self.patronymic[selected],
+                           self.qualifier[selected], self.tokens[selected], self.person[selected])
+
+
+def class_matrix(table: NameTable, vocabulary: Vocabulary) -> ClassMatrix:
+    layout = vocabulary.layout(table)
+    size = len(table)
+    known = layout.classes >= 0
+    weights = np.where(known, vocabulary.weights[np.where(known, layout.classes, 0)], vocabulary.default)
+    rows = layout.token_rows
+    matrix = sparse.csr_matrix((weights[known], (rows[known], layout.classes[known])),
+                               shape=(size, len(vocabulary.ids)))
+    matrix.data = vocabulary.weights[matrix.indices]  # a class repeated within a name counts once
+    matrix.sort_indices()
+    person = np.fromiter((table.entries[i].type is EntryType.INDIVIDUAL for i in table.row_entry.tolist()),
+                         dtype=bool, count=size)
+    return ClassMatrix(
+        matrix,
+        np.bincount(rows, weights=weights, minlength=size),
+        np.bincount(rows, weights=weights * layout.missing, minlength=size),
+        np.bincount(rows, weights=weights * layout.qualifier, minlength=size),
+        layout.lengths,
+        person,
+    )
+
+
+@dataclass
+class CandidatePairs:
+    """Name-row pairs (reference row, other row) whose score bound reaches the floor, with the bound."""
+
+    ref_rows: np.ndarray
+    other_rows: np.ndarray
+    bound: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ref_rows)
+
+
+def score_bound(shared: np.ndarray, ref: ClassMatrix, other: ClassMatrix, ref_rows: np.ndarray,
+                other_rows: np.ndarray, person: bool, *, person_short_share: float, single_token_cap: float,
+                information_base: float, information_full: tuple[float, float],
+                qualifier_discount: float) -> np.ndarray:
+    """The best name score each pair could reach if every token sharing a class matched perfectly.
+
+    Mirrors `score._score_alignment`: people are scored on how much of the shorter name is found (the
+    longer may add a patronymic), organisations on the share of both names found.
+    """
+    mass_r, mass_o = ref.mass[ref_rows], other.mass[other_rows]
+    if person:
+        tokens_r, tokens_o = ref.tokens[ref_rows], other.tokens[other_rows]
+        ref_shorter = tokens_r <= tokens_o
+        short_mass = np.where(ref_shorter, mass_r, mass_o)
+        long_mass = np.where(ref_shorter, mass_o - other.patronymic[other_rows], mass_r - ref.patronymic[ref_rows])
+        bound = (person_short_share * np.minimum(1.0, shared / short_mass)
+                 + (1 - person_short_share) * np.minimum(1.0, shared / np.maximum(long_mass, 1e-9)))
+        single = (np.minimum(tokens_r, tokens_o) == 1) & (np.maximum(tokens_r, tokens_o) > 1)
+        bound = np.where(single, np.minimum(bound, single_token_cap), bound)
+    else:
+        lightest = mass_r + mass_o - qualifier_discount * (ref.qualifier[ref_rows] + other.qualifier[other_rows])
+        bound = np.minimum(1.0, 2 * shared / lightest)
+    full = information_full[0] if person else information_full[1]
+    return bound * np.minimum(1.0, information_base + (1 - information_base) * shared / full)
+
+
+def _shared_weight(ref: ClassMatrix, other: ClassMatrix, ref_rows: np.ndarray,
+                   other_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(reference row, other row, shared class weight) for the pairs of these rows sharing any class."""
+    presence = other.matrix[other_rows]
+    presence.data[:] = 1.0  # weight x presence: the product sums the weight of shared classes
+    shared = (ref.matrix[ref_rows] @ presence.T).tocsr()
+    rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+    return ref_rows[rows], other_rows[shared.indices], shared.data
+
+
+def candidate_pairs(ref: ClassMatrix, other: ClassMatrix, floor: float, **bound_options: Any) -> CandidatePairs:
+    """Pairs of names of the same kind (people with people) whose score bound reaches `floor`."""
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for person in (True, False):
+        ref_rows, other_rows, shared = _shared_weight(
+            ref, other, np.flatnonzero(ref.person == person), np.flatnonzero(other.person == person))
+        # A cheap necessary condition first (the shared weight must cover a fair part of one name), so
+        # the full bound is computed for a fraction of the pairs.
+        lighter = np.minimum(ref.mass[ref_rows], other.mass[other_rows])
+        plausible = shared >= floor * lighter * (0.6 if person else 1.0)
+        ref_rows, other_rows, shared = ref_rows[plausible], other_rows[plausible], shared[plausible]
+        bound = score_bound(shared, ref, other, ref_rows, other_rows, person, **bound_options)
+        keep = bound >= floor
+        found.append((ref_rows[keep], other_rows[keep], bound[keep]))
+    return CandidatePairs(*(np.concatenate(parts) for parts in zip(*found, strict=True)))
