@@ -26,11 +26,10 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from evaluate import DEFAULT_DATA, OTHERS, read_labels
+from evaluate import DEFAULT_DATA, OTHERS, read_labels  # noqa: E402
 
-from magcheck.matching.align import _group_by_entry_pair, align, build_shared_vocabulary
-from magcheck.matching.index import build_name_table, candidate_pairs
-from magcheck.store.load import load_from_dir
+from magcheck.matching.align import Matcher  # noqa: E402
+from magcheck.store.load import load_from_dir  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 BASELINE_THRESHOLDS = (85, 90, 95)
@@ -41,8 +40,8 @@ def run_once(data_dir: Path) -> dict[str, float]:
     start = time.perf_counter()
     lists = {code: load_from_dir(data_dir, code) for code in ("us", *OTHERS)}
     parsed = time.perf_counter()
-    vocabulary = build_shared_vocabulary([lst.entries for lst in lists.values()])
-    alignment = align(lists["us"].entries, {c: lists[c].entries for c in OTHERS}, vocabulary=vocabulary)
+    matcher = Matcher({code: lst.entries for code, lst in lists.items()})
+    alignment = matcher.align(lists["us"].entries, OTHERS)
     done = time.perf_counter()
     matched = {c: sum(1 for cov in alignment.coverage.values() if cov[c].matches) for c in OTHERS}
     return {"parse": parsed - start, "align": done - parsed, "total": done - start, **matched}
@@ -111,18 +110,15 @@ def score_predictions(labels, predicted: dict[str, dict[str, set[str]]]) -> dict
     return out
 
 
-def candidate_recall(lists, labels) -> dict[str, str]:
+def candidate_recall(matcher: Matcher, lists, labels) -> dict[str, str]:
     """Share of true (US, other) counterpart pairs that the index proposes as candidate entry pairs."""
-    us_index = {e.uid: i for i, e in enumerate(lists["us"].entries)}
-    vocabulary = build_shared_vocabulary([lst.entries for lst in lists.values()])
-    ref = build_name_table(lists["us"].entries)
+    us = matcher.prepared("us")
     out = {}
     for code in OTHERS:
-        other = build_name_table(lists[code].entries)
-        other_index = {e.uid: i for i, e in enumerate(lists[code].entries)}
-        groups = _group_by_entry_pair(ref, other, candidate_pairs(ref, other, vocabulary))
-        wanted = [(us_index[lb.us_uid], other_index[uid]) for lb in labels for uid in lb.truth[code]
-                  if uid in other_index]
+        other = matcher.prepared(code)
+        groups = matcher._entry_pairs(us.table, us.matrix, other, range(len(us.table.entries)))
+        wanted = [(us.positions[f"us:{lb.us_uid}"], other.positions[f"{code}:{uid}"]) for lb in labels
+                  for uid in lb.truth[code] if f"{code}:{uid}" in other.positions]
         found = sum(1 for pair in wanted if pair in groups)
         out[code] = f"{found}/{len(wanted)} = {found / max(len(wanted), 1):.3f} ({len(groups):,} entry pairs proposed)"
     return out
@@ -169,8 +165,8 @@ def main() -> int:
     labels = read_labels(args.labels)
     us_by_uid = {e.uid: e for e in lists["us"].entries}
     labelled = [us_by_uid[lb.us_uid] for lb in labels]
-    vocabulary = build_shared_vocabulary([lst.entries for lst in lists.values()])
-    alignment = align(labelled, {c: lists[c].entries for c in OTHERS}, vocabulary=vocabulary)
+    matcher = Matcher({code: lst.entries for code, lst in lists.items()})
+    alignment = matcher.align(labelled, OTHERS)
     ours_predicted = {c: {e.uid: {m.entry.uid for m in alignment.of(e, c).matches} for e in labelled}
                       for c in OTHERS}
     print(f"\naccuracy on {len(labels)} labelled US entries")
@@ -186,7 +182,7 @@ def main() -> int:
                     predicted[code][label.us_uid] = {lists[code].entries[other_index].uid}
         for code, text in score_predictions(labels, predicted).items():
             print(f"  baseline (best >= {threshold}) us-{code}: {text}")
-    for code, text in candidate_recall(lists, labels).items():
+    for code, text in candidate_recall(matcher, lists, labels).items():
         print(f"  candidate recall us-{code}: {text}")
     return 0
 

@@ -16,6 +16,7 @@ class ExitStatus(IntEnum):
     NO_DATA = 3  # no usable copy of some list (missing, unreadable or invalid file)
     CACHE = 4  # the cache could not be written (read-only, disk full, locked)
     GAPS = 10  # `gaps --exit-code`: there are gaps (or, with --changes, new gaps)
+    INTERNAL = 70  # a bug in magcheck (EX_SOFTWARE); MAGCHECK_DEBUG=1 shows the traceback
     INTERRUPTED = 130
 
 

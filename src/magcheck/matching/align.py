@@ -19,6 +19,7 @@ from itertools import pairwise
 import numpy as np
 
 from magcheck.gcpause import gc_paused
+from magcheck.matching import evidence
 from magcheck.matching import score as scoring
 from magcheck.matching.index import (
     ClassMatrix,
@@ -30,7 +31,7 @@ from magcheck.matching.index import (
 )
 from magcheck.matching.overrides import Overrides
 from magcheck.matching.score import NamePair, PairScore, score_entries
-from magcheck.model import Entry, IdKind
+from magcheck.model import Entry, EntryType, IdKind, Name
 
 
 @dataclass(frozen=True)
@@ -130,13 +131,15 @@ class Matcher:
         table = build_name_table(entries)
         return table, class_matrix(table, self.vocabulary)
 
-    def _entry_pairs(self, ref: NameTable, ref_matrix: ClassMatrix, other: _Prepared,
-                     part: range) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    def _entry_pairs(self, ref: NameTable, ref_matrix: ClassMatrix, other: _Prepared, part: range, *,
+                     floor: float | None = None) -> dict[tuple[int, int], list[tuple[int, int]]]:
         """Candidate name-row pairs grouped by (reference entry, other entry), for the reference entries
-        in `part`."""
+        in `part`, that could score `floor` (default: the review band)."""
+        floor = self.thresholds.possible if floor is None else floor
         first_row, end_row = np.searchsorted(ref.row_entry, [part.start, part.stop])
         pairs = candidate_pairs(
-            ref_matrix.rows(np.arange(first_row, end_row)), other.matrix, self.thresholds.possible - scoring.MAX_BONUS,
+            ref_matrix.rows(np.arange(first_row, end_row)), other.matrix, floor,
+            dob_bonus=evidence.DOB_DAY, nationality_bonus=evidence.NATIONALITY_SHARED,
             person_short_share=scoring.PERSON_SHORT_SHARE, single_token_cap=scoring.SINGLE_TOKEN_CAP,
             information_base=scoring.INFORMATION_BASE,
             information_full=(scoring.INFORMATION_FULL_PERSON, scoring.INFORMATION_FULL_ORGANISATION),
@@ -164,30 +167,30 @@ class Matcher:
                         groups[pair] = [(r, o) for r in ref.entry_rows(ref_index)
                                         for o in other.table.entry_rows(other_index)]
 
-    def _score(self, ref: NameTable, other: NameTable, pair: tuple[int, int],
-               rows: list[tuple[int, int]]) -> PairScore | None:
+    def _score(self, ref: NameTable, other: NameTable, pair: tuple[int, int], rows: list[tuple[int, int]], *,
+               floor: float | None = None) -> PairScore | None:
         name_pairs: list[NamePair] = [
             (ref.names[r], ref.forms[r], bool(ref.weak[r]), other.names[o], other.forms[o], bool(other.weak[o]))
             for r, o in rows
         ]
         return score_entries(ref.entries[pair[0]], other.entries[pair[1]], name_pairs, self.vocabulary,
-                             self.thresholds.possible)
+                             self.thresholds.possible if floor is None else floor)
 
-    def _scored_pairs(self, ref: NameTable, ref_matrix: ClassMatrix, code: str,
-                      part: range) -> tuple[list[tuple[int, int, PairScore]], int]:
-        """(reference index, other index, score) for every pair reaching the review band, among the
+    def _scored_pairs(self, ref: NameTable, ref_matrix: ClassMatrix, code: str, part: range,
+                      floor: float) -> tuple[list[tuple[int, int, PairScore]], int]:
+        """(reference index, other index, score) for every pair scoring at least `floor`, among the
         reference entries in `part`, and how many entry pairs were scored."""
         other = self.prepared(code)
-        groups = self._entry_pairs(ref, ref_matrix, other, part)
+        groups = self._entry_pairs(ref, ref_matrix, other, part, floor=floor)
         kept = []
         for pair, rows in groups.items():
-            result = self._score(ref, other.table, pair, rows)
-            if result is not None and result.score >= self.thresholds.possible:
+            result = self._score(ref, other.table, pair, rows, floor=floor)
+            if result is not None and result.score >= floor:
                 kept.append((pair[0], pair[1], result))
         return kept, len(groups)
 
-    def _scored_pairs_per_list(self, ref: NameTable, ref_matrix: ClassMatrix,
-                               codes: tuple[str, ...]) -> dict[str, tuple[list[tuple[int, int, PairScore]], int]]:
+    def _scored_pairs_per_list(self, ref: NameTable, ref_matrix: ClassMatrix, codes: tuple[str, ...],
+                               floor: float) -> dict[str, tuple[list[tuple[int, int, PairScore]], int]]:
         """Score each list. A large run is cut into one task per list and worker, run in forked processes
         (the indexes are inherited, not copied); the results are merged per list."""
         for code in codes:
@@ -195,9 +198,9 @@ class Matcher:
         workers = _workers()
         size = len(ref.entries)
         if size < PARALLEL_MIN_ENTRIES or workers < 2:
-            return {code: self._scored_pairs(ref, ref_matrix, code, range(size)) for code in codes}
+            return {code: self._scored_pairs(ref, ref_matrix, code, range(size), floor) for code in codes}
         bounds = np.linspace(0, size, workers + 1).astype(int)
-        tasks = [(code, range(int(lo), int(hi))) for code in codes for lo, hi in pairwise(bounds)]
+        tasks = [(code, range(int(lo), int(hi)), floor) for code in codes for lo, hi in pairwise(bounds)]
         global _FORK_JOB
         _FORK_JOB = (self, ref, ref_matrix)
         try:
@@ -206,19 +209,21 @@ class Matcher:
         finally:
             _FORK_JOB = None
         merged: dict[str, tuple[list[tuple[int, int, PairScore]], int]] = {code: ([], 0) for code in codes}
-        for (code, _), (kept, count) in zip(tasks, results, strict=True):
+        for (code, _, _), (kept, count) in zip(tasks, results, strict=True):
             merged[code] = (merged[code][0] + kept, merged[code][1] + count)
         return merged
 
     @gc_paused()
-    def align(self, reference: Sequence[Entry], against: Iterable[str]) -> Alignment:
+    def align(self, reference: Sequence[Entry], against: Iterable[str], *,
+              thresholds: Thresholds | None = None) -> Alignment:
         """Counterparts of each `reference` entry in each list of `against` (searched whole)."""
-        thresholds = self.thresholds
+        thresholds = thresholds or self.thresholds
         ref, ref_matrix = self._reference(reference)
         against = tuple(against)
         coverage: dict[str, dict[str, Coverage]] = {e.key: {} for e in reference}
         counts: dict[str, int] = {}
-        for code, (kept, counts[code]) in self._scored_pairs_per_list(ref, ref_matrix, against).items():
+        scored = self._scored_pairs_per_list(ref, ref_matrix, against, thresholds.possible)
+        for code, (kept, counts[code]) in scored.items():
             other_entries = self.prepared(code).table.entries
             found: dict[int, list[Counterpart]] = defaultdict(list)
             for ref_index, other_index, result in kept:
@@ -251,7 +256,7 @@ def _workers() -> int:
     return int(configured) if configured.isdigit() and int(configured) > 0 else (os.cpu_count() or 1)
 
 
-def _scored_pairs_in_child(task: tuple[str, range]) -> tuple[list[tuple[int, int, PairScore]], int]:
+def _scored_pairs_in_child(task: tuple[str, range, float]) -> tuple[list[tuple[int, int, PairScore]], int]:
     assert _FORK_JOB is not None  # set by the parent before forking
     matcher, ref, ref_matrix = _FORK_JOB
     return matcher._scored_pairs(ref, ref_matrix, *task)
@@ -289,3 +294,52 @@ def align(reference: Sequence[Entry], others: Mapping[str, Sequence[Entry]], *,
     lists: dict[str, Sequence[Entry]] = {"__reference__": reference, **others}
     matcher = Matcher(lists, thresholds=thresholds, overrides=overrides)
     return matcher.align(reference, others)
+
+
+# --- look-ups for one name or one entry --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    entry: Entry
+    score: float
+    detail: PairScore  # the name that matched best and how
+
+
+def _query_entries(text: str) -> list[Entry]:
+    """A name typed by a user could be a person's or an organisation's: try it as both."""
+    name = Name(text)
+    return [Entry("query", "person", EntryType.INDIVIDUAL, name),
+            Entry("query", "organisation", EntryType.ENTITY, name)]
+
+
+def search(matcher: Matcher, text: str, codes: Iterable[str], *, limit: int = 10,
+           floor: float = 0.5) -> dict[str, list[SearchHit]]:
+    """The best-scoring entries of each list for a free-text name (name evidence only)."""
+    queries = _query_entries(text)
+    table = build_name_table(queries)
+    ref_matrix = class_matrix(table, matcher.vocabulary)
+    found: dict[str, list[SearchHit]] = {}
+    for code in codes:
+        other = matcher.prepared(code)
+        groups = matcher._entry_pairs(table, ref_matrix, other, range(len(queries)), floor=floor)
+        best: dict[int, SearchHit] = {}
+        for pair, rows in groups.items():
+            result = matcher._score(table, other.table, pair, rows, floor=floor)
+            if result is None or result.score < floor:
+                continue
+            hit = SearchHit(other.table.entries[pair[1]], result.score, result)
+            if pair[1] not in best or hit.score > best[pair[1]].score:
+                best[pair[1]] = hit
+        found[code] = sorted(best.values(), key=lambda h: (-h.score, h.entry.uid))[:limit]
+    return found
+
+
+EXPLAIN_FLOOR = 0.4  # explanations also show candidates below the review band, marked as such
+
+
+def explain(matcher: Matcher, entry: Entry, codes: Iterable[str], *, near_misses: int = 5) -> Alignment:
+    """An entry's counterparts and near-misses in other lists, each with the evidence behind its score."""
+    current = matcher.thresholds
+    wider = Thresholds(current.match, min(current.possible, EXPLAIN_FLOOR), near_misses, current.shared_certain)
+    return matcher.align([entry], [code for code in codes if code != entry.list], thresholds=wider)

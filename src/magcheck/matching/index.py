@@ -197,10 +197,13 @@ class ClassMatrix:
     qualifier: np.ndarray  # weight of its `of ...` qualifiers and generic words (count for little when missing)
     tokens: np.ndarray  # number of tokens
     person: np.ndarray  # bool: the row's entry is an individual
+    dated: np.ndarray  # bool: the row's entry gives a date of birth (evidence that may add to a name score)
+    national: np.ndarray  # bool: the row's entry gives a nationality
 
     def rows(self, selected: np.ndarray) -> ClassMatrix:
         return ClassMatrix(self.matrix[selected], self.mass[selected], self.patronymic[selected],
-                           self.qualifier[selected], self.tokens[selected], self.person[selected])
+                           self.qualifier[selected], self.tokens[selected], self.person[selected],
+                           self.dated[selected], self.national[selected])
 
 
 def class_matrix(table: NameTable, vocabulary: Vocabulary) -> ClassMatrix:
@@ -213,15 +216,20 @@ def class_matrix(table: NameTable, vocabulary: Vocabulary) -> ClassMatrix:
                                shape=(size, len(vocabulary.ids)))
     matrix.data = vocabulary.weights[matrix.indices]  # a class repeated within a name counts once
     matrix.sort_indices()
-    person = np.fromiter((table.entries[i].type is EntryType.INDIVIDUAL for i in table.row_entry.tolist()),
-                         dtype=bool, count=size)
+    entries = table.entries
+    person = np.fromiter((e.type is EntryType.INDIVIDUAL for e in entries), dtype=bool, count=len(entries))
+    dated = np.fromiter((bool(e.dobs) for e in entries), dtype=bool, count=len(entries))
+    national = np.fromiter((bool(e.nationalities or e.citizenships) for e in entries), dtype=bool,
+                           count=len(entries))
     return ClassMatrix(
         matrix,
         np.bincount(rows, weights=weights, minlength=size),
         np.bincount(rows, weights=weights * layout.missing, minlength=size),
         np.bincount(rows, weights=weights * layout.qualifier, minlength=size),
         layout.lengths,
-        person,
+        person[table.row_entry],
+        dated[table.row_entry],
+        national[table.row_entry],
     )
 
 
@@ -273,18 +281,24 @@ def _shared_weight(ref: ClassMatrix, other: ClassMatrix, ref_rows: np.ndarray,
     return ref_rows[rows], other_rows[shared.indices], shared.data
 
 
-def candidate_pairs(ref: ClassMatrix, other: ClassMatrix, floor: float, **bound_options: Any) -> CandidatePairs:
-    """Pairs of names of the same kind (people with people) whose score bound reaches `floor`."""
+def candidate_pairs(ref: ClassMatrix, other: ClassMatrix, floor: float, *, dob_bonus: float,
+                    nationality_bonus: float, **bound_options: Any) -> CandidatePairs:
+    """Pairs of names of the same kind (people with people) whose score could reach `floor`: their name
+    score bound plus the most their dates of birth and nationalities could add, where both give them."""
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for person in (True, False):
         ref_rows, other_rows, shared = _shared_weight(
             ref, other, np.flatnonzero(ref.person == person), np.flatnonzero(other.person == person))
         # A cheap necessary condition first (the shared weight must cover a fair part of one name), so
         # the full bound is computed for a fraction of the pairs.
+        lowest = floor - (dob_bonus + nationality_bonus if person else 0.0)
         lighter = np.minimum(ref.mass[ref_rows], other.mass[other_rows])
-        plausible = shared >= floor * lighter * (0.6 if person else 1.0)
+        plausible = shared >= lowest * lighter * (0.6 if person else 1.0)
         ref_rows, other_rows, shared = ref_rows[plausible], other_rows[plausible], shared[plausible]
         bound = score_bound(shared, ref, other, ref_rows, other_rows, person, **bound_options)
+        if person:
+            bound = (bound + dob_bonus * (ref.dated[ref_rows] & other.dated[other_rows])
+                     + nationality_bonus * (ref.national[ref_rows] & other.national[other_rows]))
         keep = bound >= floor
         found.append((ref_rows[keep], other_rows[keep], bound[keep]))
     return CandidatePairs(*(np.concatenate(parts) for parts in zip(*found, strict=True)))

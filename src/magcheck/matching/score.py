@@ -17,7 +17,9 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from magcheck.matching.evidence import (
+    DOB_DAY,
     ID_SHARED_FLOOR,
+    NATIONALITY_SHARED,
     VESSEL_ENTITY_MISMATCH,
     Evidence,
     compare_dobs,
@@ -292,7 +294,7 @@ def _evidence(a: Entry, b: Entry, form_a: NameForm, form_b: NameForm, person: bo
 
 # The most evidence can add to a name score, short of a shared identifier: below `floor - MAX_BONUS`
 # a pair cannot reach the review band and is not examined further.
-MAX_BONUS = 0.1
+MAX_BONUS = DOB_DAY + NATIONALITY_SHARED
 ID_FLOOR_NAME_SCORE = 0.5  # a shared passport or registration number counts when names are this alike
 _NAME_INDEPENDENT_IDS = frozenset({"imo-shared"})  # a hull keeps its IMO number through every renaming
 
