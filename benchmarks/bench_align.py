@@ -26,10 +26,10 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from evaluate import DEFAULT_DATA, OTHERS, read_labels  # noqa: E402
+from evaluate import DEFAULT_DATA, OTHERS, read_labels
 
-from magcheck.matching.align import Matcher  # noqa: E402
-from magcheck.store.load import load_from_dir  # noqa: E402
+from magcheck.matching.align import Matcher
+from magcheck.store.load import load_from_dir
 
 HERE = Path(__file__).resolve().parent
 BASELINE_THRESHOLDS = (85, 90, 95)

@@ -262,7 +262,7 @@ def score_bound(shared: np.ndarray, ref: ClassMatrix, other: ClassMatrix, ref_ro
         long_mass = np.where(ref_shorter, mass_o - other.patronymic[other_rows], mass_r - ref.patronymic[ref_rows])
         bound = (person_short_share * np.minimum(1.0, shared / short_mass)
                  + (1 - person_short_share) * np.minimum(1.0, shared / np.maximum(long_mass, 1e-9)))
-        single = (np.minimum(tokens_r, tokens_o) == 1) & (np.maximum(tokens_r, tokens_o) > 1)
+        single = np.minimum(tokens_r, tokens_o) == 1
         bound = np.where(single, np.minimum(bound, single_token_cap), bound)
     else:
         lightest = mass_r + mass_o - qualifier_discount * (ref.qualifier[ref_rows] + other.qualifier[other_rows])

@@ -34,7 +34,7 @@ from magcheck.matching.normalize import GENERIC_ORG_TOKENS, NameForm, strip_part
 from magcheck.model import Entry, EntryType, Name, Strength
 
 WEAK_ALIAS_SCORE = 0.88  # a weak alias matched exactly is a lead, not proof
-SINGLE_TOKEN_CAP = 0.6  # `Chen` alone is not `Chen Quanguo`
+SINGLE_TOKEN_CAP = 0.6  # a one-word person name (`Chen`, the alias `Farooq`) identifies nobody
 SUBSET_ORG_FACTOR = 0.8  # an organisation whose name only contains the other's is usually a sub-body
 SUB_BODY_PENALTY = -0.2
 QUALIFIER_WEIGHT = 0.25  # what an `of ...` qualifier missing from the other name still counts
@@ -83,7 +83,7 @@ class NameMatch:
 def _align_tokens(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[int, int, float]]:
     """One-to-one token alignment: identical tokens first, then the best variants greedily."""
     exact = set(a).intersection(b)
-    chosen = [(a.index(t), b.index(t), 1.0) for t in exact]  # tokens of a name are distinct
+    chosen = [(i, b.index(t), 1.0) for i, t in enumerate(a) if t in exact]  # tokens of a name are distinct
     rest_a = [(i, t) for i, t in enumerate(a) if t not in exact]
     rest_b = [(j, t) for j, t in enumerate(b) if t not in exact]
     if not rest_a or not rest_b:
@@ -122,7 +122,7 @@ def _person_score(ta: tuple[str, ...], tb: tuple[str, ...], wa: tuple[float, ...
     long_total = sum(long_weights) - expected_missing
     long_cover = (matched_b if a_shorter else matched_a) / long_total if long_total > 0 else 1.0
     score = PERSON_SHORT_SHARE * short_cover + (1 - PERSON_SHORT_SHARE) * long_cover
-    if min(len(ta), len(tb)) == 1 and max(len(ta), len(tb)) > 1:
+    if min(len(ta), len(tb)) == 1:
         score = min(score, SINGLE_TOKEN_CAP)
     return score
 
@@ -206,8 +206,11 @@ class PairScore:
 NamePair = tuple[Name, NameForm, bool, Name, NameForm, bool]  # (name, form, weak) for each side
 
 
-def _weak_alias_score(form_a: NameForm, form_b: NameForm) -> float:
-    return WEAK_ALIAS_SCORE if sorted(form_a.tokens) == sorted(form_b.tokens) else 0.0
+def _weak_alias_score(form_a: NameForm, form_b: NameForm, person: bool) -> float:
+    """A weak alias counts only when identical, and a one-word person name never identifies anyone."""
+    if sorted(form_a.tokens) != sorted(form_b.tokens):
+        return 0.0
+    return min(WEAK_ALIAS_SCORE, SINGLE_TOKEN_CAP) if person and len(form_a.tokens) == 1 else WEAK_ALIAS_SCORE
 
 
 def _best_name_pair(name_pairs: Iterable[NamePair], vocabulary: Vocabulary,
@@ -216,7 +219,7 @@ def _best_name_pair(name_pairs: Iterable[NamePair], vocabulary: Vocabulary,
     for pair in name_pairs:
         _, form_a, weak_a, _, form_b, weak_b = pair
         if weak_a or weak_b:
-            score = _weak_alias_score(form_a, form_b)
+            score = _weak_alias_score(form_a, form_b, person)
         else:
             score = name_score(form_a, form_b, vocabulary, person=person)
         if best is None or score > best[0]:

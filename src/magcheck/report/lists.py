@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
+from rich.box import Box
 from rich.console import Console
 from rich.table import Table
 
+from magcheck.errors import UsageError
 from magcheck.model import SanctionsList
+from magcheck.report.terminal import Terminal
 
 
 def list_summary(lst: SanctionsList) -> dict[str, Any]:
@@ -39,15 +43,28 @@ def render_lists_json(lists: list[SanctionsList]) -> str:
     return json.dumps([list_summary(lst) for lst in lists], indent=2, ensure_ascii=False)
 
 
-def render_lists_table(lists: list[SanctionsList], console: Console) -> None:
-    table = Table(title="Sanctions lists read", title_justify="left")
+def render_lists(lists: list[SanctionsList], fmt: str, *, terminal: Terminal | None = None) -> str:
+    """The `lists` overview as "table" or "json", with the same terminal rules as every other report
+    (no colour or box-drawing when not on a terminal or with NO_COLOR)."""
+    if fmt == "json":
+        return render_lists_json(lists) + "\n"
+    if fmt != "table":
+        raise UsageError(f"unknown format {fmt!r} (expected table or json)")
+    terminal = terminal or Terminal.plain()
+    buffer = io.StringIO()
+    render_lists_table(lists, terminal.console(buffer), box=terminal.box)
+    return buffer.getvalue()
+
+
+def render_lists_table(lists: list[SanctionsList], console: Console, *, box: Box | None = None) -> None:
+    table = Table(title="Sanctions lists read", title_justify="left", **({"box": box} if box else {}))
     for column in ("list", "date", "files", "origin", "entries", "individual", "entity", "vessel", "aircraft"):
         table.add_column(column, justify="right" if column in {"entries", "individual", "entity",
                                                                "vessel", "aircraft"} else "left")
     for lst in lists:
         counts = lst.count_by_type()
         table.add_row(
-            f"{lst.code} — {lst.title}", date_label(lst), ", ".join(lst.files), lst.origin or "",
+            f"{lst.code}: {lst.title}", date_label(lst), ", ".join(lst.files), lst.origin or "",
             f"{len(lst.entries):,}", *(f"{counts[t]:,}" for t in ("individual", "entity", "vessel", "aircraft")),
         )
     console.print(table)

@@ -1,0 +1,263 @@
+"""Render the `gaps` report: a terminal table, the documented JSON, CSV, Markdown or a self-contained HTML page.
+
+Every format carries the same facts: each list's date and origin (with a loud note for the bundled snapshot
+or a list older than a week), then per government checked the targets it has not sanctioned, with the best
+near-miss to review, and a summary.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from magcheck.errors import UsageError
+from magcheck.gaps import GapReport, Target
+from magcheck.model import SanctionsList
+from magcheck.report import data
+from magcheck.report.formats import csv_text, h, html_page, html_table, md_table, md_text
+from magcheck.report.grid import Column, render_grid
+from magcheck.report.lists import date_label
+from magcheck.report.terminal import Rendered, Terminal, capture
+
+if TYPE_CHECKING:
+    from magcheck.history import Changes
+
+GAPS_FORMATS = ("table", "json", "csv", "markdown", "html")
+
+
+def render_gaps(report: GapReport, fmt: str, *, terminal: Terminal | None = None, changes: Changes | None = None,
+                csv_bom: bool = False) -> str:
+    """The report as text in `fmt` (one of GAPS_FORMATS), ending with a newline.
+
+    `terminal` matters only for "table" (default: plain, as for a file); `changes` (from `--changes`) adds the
+    gaps opened and closed since the previous run; `csv_bom` starts the CSV with a UTF-8 byte-order mark.
+    """
+    terminal = terminal or Terminal.plain()
+    if fmt == "table":
+        return gaps_table(report, terminal, changes)
+    if fmt == "json":
+        return to_json(data.gaps_document(report, changes))
+    if fmt == "csv":
+        return csv_text(data.GAP_COLUMNS, data.gap_rows(report, changes), bom=csv_bom)
+    if fmt == "markdown":
+        return gaps_markdown(report, changes)
+    if fmt == "html":
+        return gaps_html(report, changes)
+    raise UsageError(f"unknown format {fmt!r} (expected one of {', '.join(GAPS_FORMATS)})")
+
+
+def to_json(document: object) -> str:
+    """Pretty-printed UTF-8 JSON in the documents' own (stable) key order."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- shared content ----------------------------------------------------------------------------------------
+
+
+LIST_HEADERS = ("list", "title", "date", "entries", "source")
+NEAR_MISS_HEADER = "near miss to review (score)"
+GAP_MIN_WIDTHS = {"name": 20, "country": 10, NEAR_MISS_HEADER: 24}  # folded no narrower while others can fold
+GAP_NO_WRAP = {"#", "id", "type", "listed"}  # by the header's last word
+GAP_MAX_WIDTHS = {"country": 22, "programmes": 24}  # by the header's last word
+
+
+def list_rows(report_lists: Mapping[str, SanctionsList]) -> list[list[str]]:
+    """One row per list: code, title, date (honest about its source), entries, where it was read from."""
+    return [[code.upper(), lst.title, date_label(lst), f"{len(lst.entries):,}", lst.origin or ""]
+            for code, lst in report_lists.items()]
+
+
+def warnings(report_lists: Mapping[str, SanctionsList], generated: datetime) -> list[str]:
+    return [note for lst in report_lists.values() for note in data.list_warnings(lst, generated)]
+
+
+def gap_headers(report: GapReport, with_listed: bool) -> list[str]:
+    ref = report.scope.reference.upper()
+    headers = ["#", "id", "name", "type", "country", f"{ref} programmes"]
+    if with_listed:
+        headers.append(f"{ref} listed")
+    headers.append(NEAR_MISS_HEADER)
+    return headers
+
+
+def gap_column(header: str) -> Column:
+    last = header.split()[-1]
+    return Column(header, justify="right" if header == "#" else "left", no_wrap=last in GAP_NO_WRAP,
+                  max_width=GAP_MAX_WIDTHS.get(last), min_width=GAP_MIN_WIDTHS.get(header, 8),
+                  hard_min=16 if header == "name" else 6)
+
+
+def gap_cells(index: int, target: Target, code: str, with_listed: bool) -> list[str]:
+    entry = target.entry
+    cells = [str(index), entry.key, entry.name.text, entry.type.value, data.nationality(entry),
+             ", ".join(entry.programs)]
+    if with_listed:
+        cells.append(data.iso(entry.listed) or "")
+    cells.append(data.near_miss_text(target.coverage[code], code))
+    return cells
+
+
+def has_listed(targets: list[Target]) -> bool:
+    """Show the reference listing-date column only when the reference list gives dates (SDN.CSV does not)."""
+    return any(t.entry.listed for t in targets)
+
+
+def government_heading(report: GapReport, code: str) -> str:
+    gaps = len(report.gaps(code))
+    total = len(report.targets)
+    reference = report.scope.reference.upper()
+    return f"Not sanctioned by {code.upper()}: {gaps} of {total} {reference} targets ({total - gaps} covered)"
+
+
+def government_note(report: GapReport, code: str) -> str:
+    lst = report.lists[code]
+    return f"{code.upper()} list: {lst.title}, {date_label(lst)}"
+
+
+def subtitle(report: GapReport) -> str:
+    return (f"generated {report.generated.strftime('%Y-%m-%d %H:%M %Z').strip()}; reference "
+            f"{report.scope.reference.upper()}, checked {', '.join(c.upper() for c in report.scope.against)}; "
+            f"{report.scope.describe()}")
+
+
+# --- table ------------------------------------------------------------------------------------------------
+
+
+def loud(terminal: Terminal, note: str) -> Text:
+    if terminal.fancy:
+        return Text.assemble((" WARNING ", "bold white on red"), " ", (note, "bold red"))
+    return Text(f"WARNING: {note}")
+
+
+def heading(text: str) -> Text:
+    return Text(text, style="bold")
+
+
+def lists_table(report_lists: Mapping[str, SanctionsList], terminal: Terminal) -> Table:
+    table = Table(box=terminal.box, title="Lists", title_justify="left", title_style="bold")
+    for header in LIST_HEADERS:
+        table.add_column(header, justify="right" if header == "entries" else "left", overflow="fold")
+    for row in list_rows(report_lists):
+        table.add_row(*row)
+    return table
+
+
+def gaps_table(report: GapReport, terminal: Terminal, changes: Changes | None) -> str:
+    parts: list[object] = [
+        heading(data.report_title(report.scope.reference, report.scope.against)),
+        Text(subtitle(report), style="dim"),
+        Text(""),
+        lists_table(report.lists, terminal),
+    ]
+    parts += [loud(terminal, note) for note in warnings(report.lists, report.generated)]
+    for code in report.scope.against:
+        targets = report.gaps(code)
+        parts += [Text(""), heading(government_heading(report, code)),
+                  Text(government_note(report, code), style="dim")]
+        if not targets:
+            parts.append(Text(f"{code.upper()} has sanctioned every target in scope."))
+            continue
+        with_listed = has_listed(targets)
+        columns = [gap_column(header) for header in gap_headers(report, with_listed)]
+        rows = [gap_cells(index, target, code, with_listed) for index, target in enumerate(targets, 1)]
+        near_miss = len(columns) - 1
+        style = lambda _r, c, _t, last=near_miss: "yellow" if c == last else None  # noqa: E731
+        parts.append(Rendered(render_grid(columns, rows, terminal, cell_style=style)))
+    parts += [Text(""), summary_table(report, terminal)]
+    if changes is not None:
+        parts += [Text(""), changes_group(changes, report.scope.reference)]
+    return capture(terminal, *parts)
+
+
+def summary_table(report: GapReport, terminal: Terminal) -> Table:
+    table = Table(box=terminal.box, title="Summary", title_justify="left", title_style="bold", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in data.summary_lines(report):
+        table.add_row(label, value)
+    return table
+
+
+def changes_group(changes: Changes, reference: str) -> Group:
+    lines: list[Text] = [heading(data.changes_heading(changes))]
+    if changes.since is not None:
+        for title, items in data.change_lines(changes, reference):
+            lines.append(Text(f"{title}: {len(items)}"))
+            lines += [Text(f"  {item}") for item in items]
+    return Group(*lines)
+
+
+# --- Markdown ---------------------------------------------------------------------------------------------
+
+
+def lists_markdown(report_lists: Mapping[str, SanctionsList], generated: datetime) -> list[str]:
+    lines = ["## Lists", "", *md_table(LIST_HEADERS, list_rows(report_lists), right=(3,)), ""]
+    for note in warnings(report_lists, generated):
+        lines += [f"> **WARNING:** {md_text(note)}", ""]
+    return lines
+
+
+def gaps_markdown(report: GapReport, changes: Changes | None) -> str:
+    lines = [f"# {md_text(data.report_title(report.scope.reference, report.scope.against))}", "",
+             md_text(subtitle(report)), ""]
+    lines += lists_markdown(report.lists, report.generated)
+    for code in report.scope.against:
+        targets = report.gaps(code)
+        lines += [f"## {md_text(government_heading(report, code))}", "", md_text(government_note(report, code)), ""]
+        if not targets:
+            lines += [f"{code.upper()} has sanctioned every target in scope.", ""]
+            continue
+        with_listed = has_listed(targets)
+        lines += md_table(gap_headers(report, with_listed),
+                          (gap_cells(i, t, code, with_listed) for i, t in enumerate(targets, 1)), right=(0,))
+        lines.append("")
+    lines += ["## Summary", "", *md_table(("", "count"), data.summary_lines(report), right=(1,)), ""]
+    if changes is not None:
+        lines += [f"## {md_text(data.changes_heading(changes))}", ""]
+        if changes.since is not None:
+            for title, items in data.change_lines(changes, report.scope.reference):
+                lines += [f"**{md_text(title)}: {len(items)}**", ""]
+                lines += [f"- {md_text(item)}" for item in items]
+                lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+# --- HTML -------------------------------------------------------------------------------------------------
+
+
+def lists_html(report_lists: Mapping[str, SanctionsList], generated: datetime) -> list[str]:
+    body = ["<h2>Lists</h2>", html_table(LIST_HEADERS, list_rows(report_lists), classes={3: "num"})]
+    body += [f'<p class="loud">WARNING: {h(note)}</p>' for note in warnings(report_lists, generated)]
+    return body
+
+
+def gaps_html(report: GapReport, changes: Changes | None) -> str:
+    title = data.report_title(report.scope.reference, report.scope.against)
+    body = [f"<h1>{h(title)}</h1>", f'<p class="muted">{h(subtitle(report))}</p>']
+    body += lists_html(report.lists, report.generated)
+    for code in report.scope.against:
+        targets = report.gaps(code)
+        body.append(f'<h2 id="gaps-{h(code)}">{h(government_heading(report, code))}</h2>')
+        body.append(f'<p class="muted">{h(government_note(report, code))}</p>')
+        if not targets:
+            body.append(f"<p>{h(code.upper())} has sanctioned every target in scope.</p>")
+            continue
+        with_listed = has_listed(targets)
+        body.append(html_table(gap_headers(report, with_listed),
+                               [gap_cells(i, t, code, with_listed) for i, t in enumerate(targets, 1)],
+                               classes={0: "num"}))
+    body += ["<h2>Summary</h2>", html_table(("", "count"), data.summary_lines(report), classes={1: "num"})]
+    if changes is not None:
+        body.append(f"<h2>{h(data.changes_heading(changes))}</h2>")
+        if changes.since is not None:
+            for heading_text, items in data.change_lines(changes, report.scope.reference):
+                body.append(f"<h3>{h(heading_text)}: {len(items)}</h3>")
+                if items:
+                    body.append("<ul>" + "".join(f"<li>{h(item)}</li>" for item in items) + "</ul>")
+    return html_page(title, body)
