@@ -115,6 +115,7 @@ def test_scope_filters_narrow_the_targets(lists: dict[str, SanctionsList]) -> No
     # no country at all and a country filter cannot know them (the live OFAC download has their addresses).
     assert CHEN_QUANGUO in {e.uid for e in chinese}
     assert {XINJIANG_PSB, XPCC}.isdisjoint(e.uid for e in chinese)
+    assert "24704" not in {e.uid for e in chinese}  # Francisco Diaz, born in Chinandega, Nicaragua
     assert {e.key for e in chinese} <= {e.key for e in magnitsky} and len(chinese) < len(magnitsky)
     assert all(e.type.value == "individual" for e in people)
     assert [e.uid for e in named] == [CHEN_QUANGUO]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -61,11 +62,11 @@ def scope_programs(code: str, scope: Scope) -> frozenset[str] | None:
     return None
 
 
-def _mentions_country(entry: Entry, wanted_code: str, wanted_text: str) -> bool:
+def _mentions_country(entry: Entry, wanted_code: str, wanted_word: re.Pattern[str]) -> bool:
     places = (*entry.nationalities, *entry.citizenships, *entry.countries)
     if any(country_code(place) == wanted_code for place in places):
         return True
-    return bool(entry.remarks) and wanted_text in entry.remarks.casefold()
+    return bool(entry.remarks) and wanted_word.search(entry.remarks) is not None
 
 
 def _name_matches(entry: Entry, wanted: tuple[str, ...], wanted_text: str) -> bool:
@@ -82,7 +83,9 @@ def select_targets(entries: Iterable[Entry], code: str, scope: Scope) -> list[En
     """The entries of list `code` that the scope's programme, type, country and name filters keep."""
     programs = scope_programs(code, scope)
     types = {t.casefold() for t in scope.types}
-    country = (country_code(scope.country), scope.country.casefold()) if scope.country else None
+    country = None
+    if scope.country:  # as a whole word: `China` is not in `Chinandega, Nicaragua`
+        country = (country_code(scope.country), re.compile(rf"\b{re.escape(scope.country.strip())}\b", re.IGNORECASE))
     name = None
     if scope.name:
         name = (normalize_name(scope.name, organisation=False).tokens, scope.name.casefold())

@@ -127,6 +127,11 @@ class _TokenLayout:
         return np.repeat(np.arange(len(self.lengths)), self.lengths)
 
 
+@lru_cache(maxsize=300_000)
+def _token_facts(token: str) -> tuple[str, bool]:
+    return token_class(token), may_be_missing(token)
+
+
 def _token_layout(table: NameTable, ids: dict[str, int], grow: bool) -> _TokenLayout:
     classes: list[int] = []
     lengths: list[int] = []
@@ -134,11 +139,12 @@ def _token_layout(table: NameTable, ids: dict[str, int], grow: bool) -> _TokenLa
     qualifier: list[bool] = []
     for form in table.forms:
         lengths.append(len(form.tokens))
+        qualifiers = form.qualifiers
         for token in form.tokens:
-            cls = token_class(token)
+            cls, may_miss = _token_facts(token)
             classes.append(ids.setdefault(cls, len(ids)) if grow else ids.get(cls, -1))
-            missing.append(may_be_missing(token))
-            qualifier.append(token in form.qualifiers)
+            missing.append(may_miss)
+            qualifier.append(bool(qualifiers) and token in qualifiers)
     return _TokenLayout(np.asarray(classes, dtype=np.int64), np.asarray(lengths, dtype=np.int64),
                         np.asarray(missing, dtype=bool), np.asarray(qualifier, dtype=bool))
 

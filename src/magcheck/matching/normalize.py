@@ -199,7 +199,10 @@ def _organisation_tokens(tokens: list[str]) -> tuple[list[str], frozenset[str], 
 
 def normalize_name(text: str, *, organisation: bool) -> NameForm:
     """Comparable tokens of one name; organisations lose their legal form, people their honorifics."""
-    tokens = _TOKEN.findall(to_ascii(text).lower().translate(_DROP_APOSTROPHES))
+    lowered = to_ascii(text).lower()
+    if "'" in lowered or '"' in lowered or "`" in lowered or not lowered.isascii():
+        lowered = lowered.translate(_DROP_APOSTROPHES)
+    tokens = _TOKEN.findall(lowered)
     legal: frozenset[str] = frozenset()
     qualifiers: frozenset[str] = frozenset()
     if organisation:
