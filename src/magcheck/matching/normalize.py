@@ -133,10 +133,13 @@ _ORG_ABBREVIATIONS = {"co": "company", "corp": "corporation", "intl": "internati
                       "assn": "association", "univ": "university"}
 _LEGAL_FRAGMENTS = frozenset({"pte", "pvt", "sdn", "fzc", "fzllc"})
 # Words saying what kind of body it is: missing from another list's name they count for little, like an
-# `of ...` qualifier (`Concern Almaz-Antey` / `Almaz-Antey`, `VTB Bank` / `VTB`).
-_GENERIC_ORG_WORDS = frozenset({"bank", "company", "corporation", "concern", "kontsern", "holding", "holdings",
+# `of ...` qualifier (`Concern Almaz-Antey` / `Almaz-Antey`, `Wagner Group` / `Wagner`). Not `bank`: a
+# group's bank is another target (`MTS Bank` / `MTS`).
+_GENERIC_ORG_WORDS = frozenset({"company", "corporation", "concern", "kontsern", "holding", "holdings",
                                 "group", "enterprise", "firm", "organization", "organisation"})
 GENERIC_ORG_TOKENS = frozenset(canonical_token(w) for w in _GENERIC_ORG_WORDS)
+# Words naming only the kind of body: a name adding one of these to another's is not a sub-body of it.
+BODY_KIND_TOKENS = GENERIC_ORG_TOKENS | {canonical_token("bank")}
 # Burmese honorifics (U = Mr, Daw = Mrs) that lists write into the name itself.
 _NAME_HONORIFICS = frozenset({"u", "daw"})
 

@@ -30,7 +30,7 @@ from magcheck.matching.evidence import (
     compare_nationalities,
 )
 from magcheck.matching.index import PATRONYMIC, Vocabulary, may_be_missing, name_form, primary_form, token_class
-from magcheck.matching.normalize import GENERIC_ORG_TOKENS, NameForm, strip_particle
+from magcheck.matching.normalize import BODY_KIND_TOKENS, NameForm, strip_particle
 from magcheck.model import Entry, EntryType, Name, Strength
 
 WEAK_ALIAS_SCORE = 0.88  # a weak alias matched exactly is a lead, not proof
@@ -242,9 +242,9 @@ def _sub_body(a: Entry, b: Entry, form_a: NameForm, form_b: NameForm) -> Evidenc
     if not inside or not inside < set(longer.tokens):
         return None
     last_shared = max(k for k, t in enumerate(longer.tokens) if t in inside)
-    added = [t for t in longer.tokens[last_shared + 1:] if t not in longer.qualifiers]
+    added = [t for t in longer.tokens[last_shared + 1:] if t not in longer.qualifiers and t not in BODY_KIND_TOKENS]
     if not added:
-        return None  # `Almaz-Antey` / `Concern Almaz-Antey`, `Sberbank` / `Sberbank of Russia`
+        return None  # `Almaz-Antey` / `Concern Almaz-Antey`, `Sberbank` / `Sberbank of Russia`, `VTB` / `VTB Bank`
     return Evidence("sub-body", SUB_BODY_PENALTY,
                     f"primary names differ by {' '.join(added)!r} added: one body may be part of the other")
 
@@ -258,8 +258,8 @@ def _primary_names_differ(a: Entry, b: Entry, form_a: NameForm, form_b: NameForm
     primary_a, primary_b = primary_form(a), primary_form(b)
     if (primary_a, primary_b) == (form_a, form_b):
         return None
-    distinctive_a = {token_class(t) for t in primary_a.tokens if t not in GENERIC_ORG_TOKENS}
-    distinctive_b = {token_class(t) for t in primary_b.tokens if t not in GENERIC_ORG_TOKENS}
+    distinctive_a = {token_class(t) for t in primary_a.tokens if t not in BODY_KIND_TOKENS}
+    distinctive_b = {token_class(t) for t in primary_b.tokens if t not in BODY_KIND_TOKENS}
     if distinctive_a & distinctive_b:
         return None
     return Evidence("primary-names-differ", PRIMARY_DIFFERS_PENALTY,
