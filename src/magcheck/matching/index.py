@@ -220,7 +220,8 @@ def class_matrix(table: NameTable, vocabulary: Vocabulary) -> ClassMatrix:
     rows = layout.token_rows
     matrix = sparse.csr_matrix((weights[known], (rows[known], layout.classes[known])),
                                shape=(size, len(vocabulary.ids)))
-    matrix.data = vocabulary.weights[matrix.indices]  # a class repeated within a name counts once
+    # Two words of one name may share a class (`al-Walid` and `Walad`): the row then holds their summed
+    # weight, so the shared weight stays an upper bound of what a token-by-token alignment can find.
     matrix.sort_indices()
     entries = table.entries
     person = np.fromiter((e.type is EntryType.INDIVIDUAL for e in entries), dtype=bool, count=len(entries))
