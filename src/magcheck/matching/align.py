@@ -21,6 +21,7 @@ import numpy as np
 from magcheck.gcpause import gc_paused
 from magcheck.matching import evidence
 from magcheck.matching import score as scoring
+from magcheck.matching.evidence import comparable_id
 from magcheck.matching.index import (
     ClassMatrix,
     NameTable,
@@ -76,13 +77,7 @@ _JOINING_IDS = (IdKind.IMO, IdKind.PASSPORT, IdKind.NATIONAL_ID, IdKind.REGISTRA
 
 
 def _identifier_keys(entry: Entry) -> set[tuple[IdKind, str]]:
-    keys = set()
-    for identifier in entry.identifiers:
-        if identifier.kind in _JOINING_IDS:
-            value = "".join(ch for ch in identifier.value.upper() if ch.isalnum()).removeprefix("IMO")
-            if len(value) >= 6:
-                keys.add((identifier.kind, value))
-    return keys
+    return {(i.kind, value) for i in entry.identifiers if i.kind in _JOINING_IDS and (value := comparable_id(i))}
 
 
 @dataclass
@@ -124,6 +119,9 @@ class Matcher:
         codes = {e.list for e in entries}
         if len(codes) == 1 and (code := next(iter(codes))) in self.lists:
             prepared = self.prepared(code)
+            if len(entries) == len(prepared.table.entries) and all(
+                    a is b for a, b in zip(entries, prepared.table.entries, strict=True)):
+                return prepared.table, prepared.matrix  # the whole list, in order
             indices = [prepared.positions.get(e.key, -1) for e in entries]
             if all(i >= 0 and prepared.table.entries[i] is e for i, e in zip(indices, entries, strict=True)):
                 table, rows = prepared.table.subset(indices)
@@ -138,7 +136,7 @@ class Matcher:
         floor = self.thresholds.possible if floor is None else floor
         first_row, end_row = np.searchsorted(ref.row_entry, [part.start, part.stop])
         pairs = candidate_pairs(
-            ref_matrix.rows(np.arange(first_row, end_row)), other.matrix, floor,
+            ref_matrix.rows(slice(first_row, end_row)), other.matrix, floor,
             dob_bonus=evidence.DOB_DAY, nationality_bonus=evidence.NATIONALITY_SHARED,
             person_short_share=scoring.PERSON_SHORT_SHARE, single_token_cap=scoring.SINGLE_TOKEN_CAP,
             information_base=scoring.INFORMATION_BASE,

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from magcheck.matching.countries import country_code
-from magcheck.model import Entry, IdKind, PartialDate
+from magcheck.model import Entry, Identifier, IdKind, PartialDate
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,16 +119,17 @@ _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 _STRONG_IDS = (IdKind.IMO, IdKind.PASSPORT, IdKind.NATIONAL_ID, IdKind.REGISTRATION, IdKind.TAX)
 
 
+def comparable_id(identifier: Identifier) -> str | None:
+    """An identifier's number as lists can be compared on (`IMO 9187629` = `9187629`); None when too short
+    to mean anything."""
+    value = _NOT_ALNUM.sub("", identifier.value.upper())
+    if identifier.kind is IdKind.IMO:
+        value = value.removeprefix("IMO")
+    return value if len(value) >= 5 else None
+
+
 def _id_values(entry: Entry, kind: IdKind) -> set[str]:
-    values = set()
-    for identifier in entry.identifiers:
-        if identifier.kind is kind:
-            value = _NOT_ALNUM.sub("", identifier.value.upper())
-            if kind is IdKind.IMO:
-                value = value.removeprefix("IMO")
-            if len(value) >= 5:
-                values.add(value)
-    return values
+    return {value for i in entry.identifiers if i.kind is kind and (value := comparable_id(i))}
 
 
 def compare_identifiers(a: Entry, b: Entry) -> Evidence | None:

@@ -198,6 +198,7 @@ class ClassMatrix:
     """A table's names as weighted class vectors, with the per-row figures the score bound needs."""
 
     matrix: sparse.csr_matrix  # rows x classes, value = class weight
+    repeats: sparse.csr_matrix  # the weight of further words of a class already in the name (count - 1)
     mass: np.ndarray  # total token weight of each name
     patronymic: np.ndarray  # weight of its tokens that may be missing elsewhere (patronymics, initials)
     qualifier: np.ndarray  # weight of its `of ...` qualifiers and generic words (count for little when missing)
@@ -206,10 +207,10 @@ class ClassMatrix:
     dated: np.ndarray  # bool: the row's entry gives a date of birth (evidence that may add to a name score)
     national: np.ndarray  # bool: the row's entry gives a nationality
 
-    def rows(self, selected: np.ndarray) -> ClassMatrix:
-        return ClassMatrix(self.matrix[selected], self.mass[selected], self.patronymic[selected],
-                           self.qualifier[selected], self.tokens[selected], self.person[selected],
-                           self.dated[selected], self.national[selected])
+    def rows(self, selected: np.ndarray | slice) -> ClassMatrix:
+        return ClassMatrix(self.matrix[selected], self.repeats[selected], self.mass[selected],
+                           self.patronymic[selected], self.qualifier[selected], self.tokens[selected],
+                           self.person[selected], self.dated[selected], self.national[selected])
 
 
 def class_matrix(table: NameTable, vocabulary: Vocabulary) -> ClassMatrix:
@@ -218,11 +219,16 @@ def class_matrix(table: NameTable, vocabulary: Vocabulary) -> ClassMatrix:
     known = layout.classes >= 0
     weights = np.where(known, vocabulary.weights[np.where(known, layout.classes, 0)], vocabulary.default)
     rows = layout.token_rows
-    matrix = sparse.csr_matrix((weights[known], (rows[known], layout.classes[known])),
+    summed = sparse.csr_matrix((weights[known], (rows[known], layout.classes[known])),
                                shape=(size, len(vocabulary.ids)))
-    # Two words of one name may share a class (`al-Walid` and `Walad`): the row then holds their summed
-    # weight, so the shared weight stays an upper bound of what a token-by-token alignment can find.
-    matrix.sort_indices()
+    summed.sort_indices()
+    # Two words of one name may share a class (`Aleksandr Aleksandrovich`, `al-Walid ... Walad`): the
+    # first counts in `matrix`, the others in `repeats`, so that the shared weight bounds what a
+    # one-to-one alignment of the words can find without counting a repeat against a single word.
+    matrix = summed.copy()
+    matrix.data = vocabulary.weights[matrix.indices]
+    repeats = summed - matrix
+    repeats.eliminate_zeros()
     entries = table.entries
     person = np.fromiter((e.type is EntryType.INDIVIDUAL for e in entries), dtype=bool, count=len(entries))
     dated = np.fromiter((bool(e.dobs) for e in entries), dtype=bool, count=len(entries))
@@ -230,6 +236,7 @@ def class_matrix(table: NameTable, vocabulary: Vocabulary) -> ClassMatrix:
                            count=len(entries))
     return ClassMatrix(
         matrix,
+        repeats,
         np.bincount(rows, weights=weights, minlength=size),
         np.bincount(rows, weights=weights * layout.missing, minlength=size),
         np.bincount(rows, weights=weights * layout.qualifier, minlength=size),
@@ -283,7 +290,12 @@ def _shared_weight(ref: ClassMatrix, other: ClassMatrix, ref_rows: np.ndarray,
     """(reference row, other row, shared class weight) for the pairs of these rows sharing any class."""
     presence = other.matrix[other_rows]
     presence.data[:] = 1.0  # weight x presence: the product sums the weight of shared classes
-    shared = (ref.matrix[ref_rows] @ presence.T).tocsr()
+    shared = ref.matrix[ref_rows] @ presence.T
+    repeated = other.repeats[other_rows]
+    if repeated.nnz and ref.repeats.nnz:
+        repeated.data[:] = 1.0
+        shared = shared + ref.repeats[ref_rows] @ repeated.T
+    shared = shared.tocsr()
     rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
     return ref_rows[rows], other_rows[shared.indices], shared.data
 
