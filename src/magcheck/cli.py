@@ -69,11 +69,6 @@ def source_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def stdout_console() -> Console:
-    """Colour and boxes only for a terminal that wants them (NO_COLOR is honoured by rich)."""
-    return Console(highlight=False, soft_wrap=False)
-
-
 def stderr_console() -> Console:
     return Console(stderr=True, highlight=False)
 

@@ -282,18 +282,6 @@ def _resolve_shared_claims(per_ref: dict[str, Coverage], thresholds: Thresholds)
                 coverage.review.insert(0, counterpart)
 
 
-def align(reference: Sequence[Entry], others: Mapping[str, Sequence[Entry]], *,
-          thresholds: Thresholds | None = None, overrides: Overrides | None = None) -> Alignment:
-    """One-off alignment of `reference` against `others` (list code -> entries).
-
-    Token rarity is counted over the reference entries and the other lists; to compare runs over
-    different scopes, build one `Matcher` over the whole lists instead.
-    """
-    lists: dict[str, Sequence[Entry]] = {"__reference__": reference, **others}
-    matcher = Matcher(lists, thresholds=thresholds, overrides=overrides)
-    return matcher.align(reference, others)
-
-
 # --- look-ups for one name or one entry --------------------------------------------------------------------
 
 

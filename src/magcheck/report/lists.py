@@ -57,14 +57,15 @@ def render_lists(lists: list[SanctionsList], fmt: str, *, terminal: Terminal | N
 
 
 def render_lists_table(lists: list[SanctionsList], console: Console, *, box: Box | None = None) -> None:
+    """One compact row per list, its full title underneath the table."""
     table = Table(title="Sanctions lists read", title_justify="left", **({"box": box} if box else {}))
-    for column in ("list", "date", "files", "origin", "entries", "individual", "entity", "vessel", "aircraft"):
-        table.add_column(column, justify="right" if column in {"entries", "individual", "entity",
-                                                               "vessel", "aircraft"} else "left")
+    counted = ("individual", "entity", "vessel", "aircraft")
+    for column in ("list", "date", "entries", *counted, "files", "source"):
+        table.add_column(column, justify="right" if column == "entries" or column in counted else "left")
     for lst in lists:
         counts = lst.count_by_type()
-        table.add_row(
-            f"{lst.code}: {lst.title}", date_label(lst), ", ".join(lst.files), lst.origin or "",
-            f"{len(lst.entries):,}", *(f"{counts[t]:,}" for t in ("individual", "entity", "vessel", "aircraft")),
-        )
+        table.add_row(lst.code, date_label(lst), f"{len(lst.entries):,}", *(f"{counts[t]:,}" for t in counted),
+                      ", ".join(lst.files), lst.origin or "")
     console.print(table)
+    for lst in lists:
+        console.print(f"  {lst.code}  {lst.title}")
