@@ -78,6 +78,7 @@ class NameMatch:
     pairs: tuple[tuple[str, str, float], ...]  # aligned tokens and their similarity
     unmatched_a: tuple[str, ...]
     unmatched_b: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # the rules that shaped the score, for explanations
 
 
 def _align_tokens(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[int, int, float]]:
@@ -110,53 +111,68 @@ def _information_factor(matched_information: float, person: bool) -> float:
     return min(1.0, INFORMATION_BASE + (1 - INFORMATION_BASE) * matched_information / full)
 
 
+Scored = tuple[float, tuple[str, ...]]  # a score and, for explanations, the rules that shaped it
+
+
 def _person_score(ta: tuple[str, ...], tb: tuple[str, ...], wa: tuple[float, ...], wb: tuple[float, ...],
-                  aligned: list[tuple[int, int, float]], matched_a: float, matched_b: float) -> float:
+                  aligned: list[tuple[int, int, float]], matched_a: float, matched_b: float) -> Scored:
     """How much of the shorter name is found, and of the longer one short of a missing patronymic."""
     a_shorter = len(ta) <= len(tb)
     short_cover = matched_a / sum(wa) if a_shorter else matched_b / sum(wb)
     used_long = {j for _, j, _ in aligned} if a_shorter else {i for i, _, _ in aligned}
     long_tokens, long_weights = (tb, wb) if a_shorter else (ta, wa)
-    expected_missing = sum(w for k, (t, w) in enumerate(zip(long_tokens, long_weights, strict=True))
-                           if k not in used_long and may_be_missing(t))
-    long_total = sum(long_weights) - expected_missing
+    # Only when the shorter name is found whole: otherwise the names disagree (and `-ovich` may be a
+    # surname: Volfovich is not Lukashenko's missing patronymic).
+    missing = [] if len(aligned) < min(len(ta), len(tb)) else [
+        (t, w) for k, (t, w) in enumerate(zip(long_tokens, long_weights, strict=True))
+        if k not in used_long and may_be_missing(t)]
+    long_total = sum(long_weights) - sum(w for _, w in missing)
     long_cover = (matched_b if a_shorter else matched_a) / long_total if long_total > 0 else 1.0
     score = PERSON_SHORT_SHARE * short_cover + (1 - PERSON_SHORT_SHARE) * long_cover
-    if min(len(ta), len(tb)) == 1:
-        score = min(score, SINGLE_TOKEN_CAP)
-    return score
+    notes = [f"{' '.join(t for t, _ in missing)}: a patronymic or initial one list omits, not held against it"
+             ] if missing else []
+    if min(len(ta), len(tb)) == 1 and score > SINGLE_TOKEN_CAP:
+        score = SINGLE_TOKEN_CAP
+        notes.append(f"a one-word person name identifies nobody: capped at {SINGLE_TOKEN_CAP}")
+    return score, tuple(notes)
 
 
 def _organisation_score(a: NameForm, b: NameForm, wa: tuple[float, ...], wb: tuple[float, ...],
-                        aligned: list[tuple[int, int, float]], matched_a: float, matched_b: float) -> float:
+                        aligned: list[tuple[int, int, float]], matched_a: float, matched_b: float) -> Scored:
     """The share of both names found. A name found whole inside a longer one is usually another body
     (`XPCC` / `XPCC Public Security Bureau`, `Foreign Trade Bank` / `Myanma Foreign Trade Bank`), unless
     all the longer adds is whose or what body it is: an `of` qualifier (`... of the Burmese Army`) or a
-    generic word (`Concern Almaz-Antey`, `VTB Bank`), which then counts for little."""
+    generic word (`Concern Almaz-Antey`, `Wagner Group`), which then counts for little."""
     total_a, total_b = sum(wa), sum(wb)
     cover_a, cover_b = matched_a / total_a, matched_b / total_b
     if min(cover_a, cover_b) >= 0.99 or max(cover_a, cover_b) < 0.99:
-        return (matched_a + matched_b) / (total_a + total_b)
+        return (matched_a + matched_b) / (total_a + total_b), ()
     a_inside = cover_a >= 0.99
     longer, weights = (b, wb) if a_inside else (a, wa)
     used = {j for _, j, _ in aligned} if a_inside else {i for i, _, _ in aligned}
     extra = [k for k in range(len(longer.tokens)) if k not in used]
+    added = " ".join(longer.tokens[k] for k in extra)
     if all(longer.tokens[k] in longer.qualifiers for k in extra):
         discounted = (1 - QUALIFIER_WEIGHT) * sum(weights[k] for k in extra)
-        return (matched_a + matched_b) / (total_a + total_b - discounted)
-    return SUBSET_ORG_FACTOR * (matched_a + matched_b) / (total_a + total_b)
+        return ((matched_a + matched_b) / (total_a + total_b - discounted),
+                (f"the longer name only adds whose or what body it is ({added}): counted at {QUALIFIER_WEIGHT:.0%}",))
+    return (SUBSET_ORG_FACTOR * (matched_a + matched_b) / (total_a + total_b),
+            (f"one name is the other plus {added!r}: likely a different, more specific body (x{SUBSET_ORG_FACTOR})",))
 
 
 def _score_alignment(a: NameForm, b: NameForm, wa: tuple[float, ...], wb: tuple[float, ...],
-                     aligned: list[tuple[int, int, float]], person: bool) -> float:
+                     aligned: list[tuple[int, int, float]], person: bool) -> Scored:
     matched_a = sum(wa[i] * s for i, _, s in aligned)
     matched_b = sum(wb[j] * s for _, j, s in aligned)
     information = sum(min(wa[i], wb[j]) * s for i, j, s in aligned)
     if person:
-        score = _person_score(a.tokens, b.tokens, wa, wb, aligned, matched_a, matched_b)
+        score, notes = _person_score(a.tokens, b.tokens, wa, wb, aligned, matched_a, matched_b)
     else:
-        score = _organisation_score(a, b, wa, wb, aligned, matched_a, matched_b)
-    return round(score * _information_factor(information, person), 4)
+        score, notes = _organisation_score(a, b, wa, wb, aligned, matched_a, matched_b)
+    factor = _information_factor(information, person)
+    if factor < 1:
+        notes = (*notes, f"the agreeing words are common: x{factor:.2f}")
+    return round(score * factor, 4), notes
 
 
 def name_score(a: NameForm, b: NameForm, vocabulary: Vocabulary, *, person: bool) -> float:
@@ -166,7 +182,7 @@ def name_score(a: NameForm, b: NameForm, vocabulary: Vocabulary, *, person: bool
     if cached is None:
         wa, wb = vocabulary.token_weights(a.tokens), vocabulary.token_weights(b.tokens)
         aligned = _align_tokens(a.tokens, b.tokens)
-        cached = vocabulary.memo[key] = _score_alignment(a, b, wa, wb, aligned, person)
+        cached = vocabulary.memo[key] = _score_alignment(a, b, wa, wb, aligned, person)[0]
     return cached
 
 
@@ -174,7 +190,8 @@ def compare_names(a: NameForm, b: NameForm, vocabulary: Vocabulary, *, person: b
     """The name similarity with the token alignment behind it, for explanations."""
     ta, tb = a.tokens, b.tokens
     aligned = _align_tokens(ta, tb)
-    score = _score_alignment(a, b, vocabulary.token_weights(ta), vocabulary.token_weights(tb), aligned, person)
+    score, notes = _score_alignment(a, b, vocabulary.token_weights(ta), vocabulary.token_weights(tb), aligned,
+                                    person)
     used_a = {i for i, _, _ in aligned}
     used_b = {j for _, j, _ in aligned}
     return NameMatch(
@@ -182,6 +199,7 @@ def compare_names(a: NameForm, b: NameForm, vocabulary: Vocabulary, *, person: b
         tuple((ta[i], tb[j], s) for i, j, s in aligned),
         tuple(t for i, t in enumerate(ta) if i not in used_a),
         tuple(t for j, t in enumerate(tb) if j not in used_b),
+        notes,
     )
 
 

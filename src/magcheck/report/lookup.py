@@ -70,6 +70,7 @@ def detail_dict(detail: PairScore | None) -> dict[str, Any] | None:
         "tokens": [{"a": a, "b": b, "similarity": s} for a, b, s in detail.name.pairs],
         "unmatched_a": list(detail.name.unmatched_a),
         "unmatched_b": list(detail.name.unmatched_b),
+        "name_notes": list(detail.name.notes),
         "evidence": [evidence_dict(e) for e in detail.evidence],
     }
 
@@ -251,7 +252,7 @@ def candidate_block(index: int, counterpart: Counterpart, matched: bool, thresho
                                        f"b: {detail.name_b.text} ({detail.name_b.kind.value})")
         grid.add_row("token alignment", token_pairs_text(detail.name))
         grid.add_row("unmatched tokens", unmatched_text(detail.name))
-        grid.add_row("name score", f"{detail.name.score:.4f}")
+        grid.add_row("name score", "\n".join([f"{detail.name.score:.4f}", *detail.name.notes]))
         evidence = "\n".join(evidence_line(e) for e in detail.evidence) or "none"
         grid.add_row("evidence", evidence)
         grid.add_row("final score", score_arithmetic(detail))
