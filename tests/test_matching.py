@@ -247,3 +247,11 @@ def test_dev_set_precision_and_recall(lists: dict[str, SanctionsList], matcher: 
             fn += len(label.truth[code] - predicted)
         assert tp / (tp + fp) >= 0.98, code
         assert tp / (tp + fn) >= 0.97, code
+
+
+def test_a_surname_ending_in_ovich_is_not_an_omitted_patronymic(matcher: Matcher) -> None:
+    lukashenko = normalize_name("LUKASHENKO, Aleksandr Grigorevich", organisation=False)
+    volfovich = normalize_name("Aleksandr Grigoryevich VOLFOVICH", organisation=False)
+    assert name_score(lukashenko, volfovich, matcher.vocabulary, person=True) < Thresholds().possible
+    without_patronymic = normalize_name("Aleksandr LUKASHENKO", organisation=False)
+    assert name_score(lukashenko, without_patronymic, matcher.vocabulary, person=True) >= 0.95
