@@ -254,4 +254,4 @@ def test_a_surname_ending_in_ovich_is_not_an_omitted_patronymic(matcher: Matcher
     volfovich = normalize_name("Aleksandr Grigoryevich VOLFOVICH", organisation=False)
     assert name_score(lukashenko, volfovich, matcher.vocabulary, person=True) < Thresholds().possible
     without_patronymic = normalize_name("Aleksandr LUKASHENKO", organisation=False)
-    assert name_score(lukashenko, without_patronymic, matcher.vocabulary, person=True) >= 0.95
+    assert name_score(lukashenko, without_patronymic, matcher.vocabulary, person=True) >= 0.9
