@@ -170,3 +170,13 @@ def test_overrides_file_decides(snapshot_dir: Path, isolated: Path, capsys: pyte
     overrides.write_text("[[same]]\na = 'nonsense'\n", encoding="utf-8")
     code, _, err = run(["gaps", "--data-dir", str(snapshot_dir), "--overrides", str(overrides)], capsys)
     assert code == ExitStatus.USAGE and err.count("\n") == 1
+
+
+def test_the_installed_entry_point_runs() -> None:
+    """`python -m magcheck` (the console script's target) starts, with the GC off, and exits cleanly."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "magcheck", "--version"], capture_output=True, text=True,
+                          check=False, timeout=60)
+    assert done.returncode == 0 and "magcheck, version" in done.stdout and done.stderr == ""
