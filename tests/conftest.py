@@ -22,3 +22,19 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "README.md").is_file():
         pytest.skip(f"full snapshots not found at {SHARED_DATA} (set MAGCHECK_SHARED_DATA)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def bundled_lists() -> dict:
+    """The bundled snapshot's US, UK (ConList.csv) and Canadian lists, parsed once per test run."""
+    from magcheck.store.bundled import load_bundled
+
+    return {code: load_bundled(code) for code in ("us", "uk", "ca")}
+
+
+@pytest.fixture(scope="session")
+def bundled_matcher(bundled_lists: dict):
+    """One Matcher over the three bundled lists (about a second to build); tests must not modify it."""
+    from magcheck.matching.align import Matcher
+
+    return Matcher({code: lst.entries for code, lst in bundled_lists.items()})

@@ -14,7 +14,7 @@ from magcheck.gaps import MatrixReport, MatrixRow
 from magcheck.report import MATRIX_FORMATS, Terminal, render_matrix
 from magcheck.report.data import matrix_columns, matrix_rows
 from magcheck.report.formats import csv_safe
-from test_report_support import ANSI, BOX_DRAWING, CODES, matrix_report
+from tests.report.support import ANSI, BOX_DRAWING, CODES, matrix_report
 
 PLAIN = Terminal.plain(width=200)
 TTY = Terminal(is_tty=True, color=True, width=200)

@@ -22,7 +22,7 @@ from magcheck.matching.score import name_score, token_similarity
 from magcheck.model import Entry, EntryType, Identifier, IdKind, Name, PartialDate, SanctionsList
 from magcheck.store.bundled import load_bundled
 
-DEVSET = Path(__file__).resolve().parents[1] / "benchmarks" / "devset" / "labels.csv"
+DEVSET = Path(__file__).resolve().parents[2] / "benchmarks" / "devset" / "labels.csv"
 
 
 @pytest.fixture(scope="module")

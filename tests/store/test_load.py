@@ -13,7 +13,7 @@ from magcheck.errors import ExitStatus
 from magcheck.sources import all_sources
 from magcheck.store.cache import Cache
 from magcheck.store.load import load_lists
-from test_fetch_support import (  # noqa: F401
+from tests.store.support import (  # noqa: F401
     CA_200,
     CA_FILE,
     FAST_HTTP,

@@ -10,7 +10,7 @@ import pytest
 from magcheck.errors import UsageError
 from magcheck.matching.align import Alignment, Counterpart, Coverage, Thresholds, explain, search
 from magcheck.report import Terminal, render_explain, render_search
-from test_report_support import ANSI, BOX_DRAWING, CODES, entry, matcher
+from tests.report.support import ANSI, BOX_DRAWING, CODES, entry, matcher
 
 PLAIN = Terminal.plain(width=200)
 TTY = Terminal(is_tty=True, color=True, width=200)

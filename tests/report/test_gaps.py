@@ -18,7 +18,7 @@ from magcheck.history import Changes, GapChange
 from magcheck.report import GAPS_FORMATS, Terminal, render_gaps, render_lists
 from magcheck.report.data import GAP_COLUMNS, gap_rows, list_warnings
 from magcheck.report.formats import csv_safe
-from test_report_support import (
+from tests.report.support import (
     ANSI,
     BOX_DRAWING,
     NOW,

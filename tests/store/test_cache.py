@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from magcheck.errors import CacheError, ExitStatus
 from magcheck.store.cache import Cache, CopyMeta, FileMeta, default_cache_root
 from magcheck.store.fetch import Outcome, fetch_lists
-from test_fetch_support import (  # noqa: F401
+from tests.store.support import (  # noqa: F401
     CA_200,
     CA_FILE,
     FAST_HTTP,

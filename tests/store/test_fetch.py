@@ -21,7 +21,7 @@ from magcheck.sources import get_source
 from magcheck.store.cache import Cache
 from magcheck.store.fetch import Outcome, fetch_lists, file_url
 from magcheck.store.http import Downloader, HttpSettings, Reporter
-from test_fetch_support import (  # noqa: F401
+from tests.store.support import (  # noqa: F401
     CA_200,
     CA_FILE,
     FAST_HTTP,
