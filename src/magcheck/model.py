@@ -113,6 +113,9 @@ class Entry:
     listed: date | None = None  # listing / designation date where the source gives one
     remarks: str | None = None  # free text (OFAC remarks, UK other information)
     raw: RawRef | None = None
+    positions: tuple[str, ...] = ()  # titles and positions held, as written (evidence between namesakes)
+    measures: tuple[str, ...] = ()  # measures imposed where the list says (UK SanctionsImposed: "Asset freeze")
+    un_ref: str | None = None  # the UN Security Council reference (e.g. "QDi.001") when the list gives one
 
     @property
     def names(self) -> tuple[Name, ...]:
@@ -136,6 +139,9 @@ class SanctionsList:
     entries: list[Entry] = field(default_factory=list)
     origin: str | None = None  # where it was read from: "data-dir", "cache", "bundled snapshot"
     date_note: str | None = None  # where `date` came from when not from the file (e.g. "HTTP Last-Modified")
+    # Problems the parser met that leave the list usable (an optional companion file missing or broken):
+    # one line each, shown to the user as warnings.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def latest_listing(self) -> date | None:

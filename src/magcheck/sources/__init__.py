@@ -13,9 +13,6 @@ from magcheck.sources.base import Layout, Source, SourceFile
 
 __all__ = ["Layout", "Source", "SourceFile", "all_sources", "get_source"]
 
-_ORDER = ("us", "uk", "ca")  # display order for the lists magcheck was built around
-
-
 @cache
 def all_sources() -> dict[str, Source]:
     found: dict[str, Source] = {}
@@ -26,8 +23,7 @@ def all_sources() -> dict[str, Source]:
         source = getattr(module, "SOURCE", None)
         if isinstance(source, Source):
             found[source.code] = source
-    rank = {code: i for i, code in enumerate(_ORDER)}
-    return dict(sorted(found.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
+    return dict(sorted(found.items(), key=lambda kv: (kv[1].order, kv[0])))
 
 
 def get_source(code: str) -> Source:

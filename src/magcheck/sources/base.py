@@ -47,6 +47,11 @@ class Source:
     layouts: tuple[Layout, ...]
     magnitsky_programs: frozenset[str] = frozenset()  # the programme tags that make up its Magnitsky scope
     landing_page: str | None = None  # where a human finds the current download link
+    bundled: bool = False  # the package ships a snapshot of it (see magcheck/snapshot/manifest.json)
+    order: int = 100  # where it comes in listings and report columns (lower first)
+    # The government implements UN Security Council listings outside this list (Canada: UN Act regulations,
+    # not SEMA), so a target on the UN list counts as covered by it through the UN listing.
+    un_listings_elsewhere: bool = False
 
     @property
     def live(self) -> Layout:

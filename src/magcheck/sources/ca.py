@@ -749,4 +749,7 @@ SOURCE = Source(
     layouts=(Layout((SourceFile(FILE, URL),), parse_files),),
     magnitsky_programs=frozenset({JVCFOR}),
     landing_page=LANDING_PAGE,
+    bundled=True,
+    order=30,
+    un_listings_elsewhere=True,
 )

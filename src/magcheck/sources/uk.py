@@ -622,4 +622,6 @@ SOURCE = Source(
     ),
     magnitsky_programs=MAGNITSKY_PROGRAMS,
     landing_page=LANDING_PAGE,
+    bundled=True,
+    order=20,
 )

@@ -662,4 +662,6 @@ SOURCE = Source(
     ),
     magnitsky_programs=frozenset({"GLOMAG", "MAGNIT", "UHRPA"}),
     landing_page=LANDING_PAGE,
+    bundled=True,
+    order=10,
 )
