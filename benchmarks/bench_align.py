@@ -116,13 +116,13 @@ def score_predictions(labels, predicted: dict[str, dict[str, set[str]]]) -> dict
 
 def candidate_recall(matcher: Matcher, lists, labels) -> dict[str, str]:
     """Share of true (US, other) counterpart pairs that the index proposes as candidate entry pairs."""
-    us = matcher.prepared("us")
+    us_entries = lists["us"].entries
+    keys = {e.key for lst in lists.values() for e in lst.entries}
     out = {}
     for code in OTHERS:
-        other = matcher.prepared(code)
-        groups = matcher._entry_pairs(us.table, us.matrix, other, range(len(us.table.entries)))
-        wanted = [(us.positions[f"us:{lb.us_uid}"], other.positions[f"{code}:{uid}"]) for lb in labels
-                  for uid in lb.truth[code] if f"{code}:{uid}" in other.positions]
+        groups = matcher.candidate_entry_pairs(us_entries, code)
+        wanted = [(f"us:{lb.us_uid}", f"{code}:{uid}") for lb in labels for uid in lb.truth[code]
+                  if f"{code}:{uid}" in keys]
         found = sum(1 for pair in wanted if pair in groups)
         out[code] = f"{found}/{len(wanted)} = {found / max(len(wanted), 1):.3f} ({len(groups):,} entry pairs proposed)"
     return out

@@ -11,13 +11,15 @@ from enum import IntEnum
 
 class ExitStatus(IntEnum):
     OK = 0
-    STALE = 1  # some list could not be refreshed; the last good copy was used
+    STALE = 1  # stale or fallback data: a list could not be refreshed, or the bundled snapshot was used
     USAGE = 2  # bad flags or arguments
     NO_DATA = 3  # no usable copy of some list (missing, unreadable or invalid file)
     CACHE = 4  # the cache could not be written (read-only, disk full, locked)
     GAPS = 10  # `gaps --exit-code`: there are gaps (or, with --changes, new gaps)
+    GAPS_ON_STALE_DATA = 11  # the same alert, computed from stale or fallback data (e.g. the bundled snapshot)
     INTERNAL = 70  # a bug in magcheck (EX_SOFTWARE); MAGCHECK_DEBUG=1 shows the traceback
-    INTERRUPTED = 130
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    TERMINATED = 143  # SIGTERM, as cron and systemd send it
 
 
 class MagcheckError(Exception):
@@ -50,3 +52,7 @@ class FetchError(MagcheckError):
 
 class CacheError(MagcheckError):
     exit_status = ExitStatus.CACHE
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived (cron, systemd, `kill`): unwinds like Ctrl-C so temporary files are cleaned up."""

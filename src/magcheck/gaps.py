@@ -14,13 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from magcheck.matching.align import Coverage, Matcher
+from magcheck.matching.align import Matcher
 from magcheck.matching.countries import country_code
+from magcheck.matching.coverage import Coverage
 from magcheck.matching.normalize import normalize_name
+from magcheck.matching.overrides import Overrides
 from magcheck.model import Entry, EntryType, SanctionsList
 from magcheck.sources import get_source
-
-SCOPES = ("magnitsky", "all")
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def _mentions_country(entry: Entry, wanted_code: str, wanted_word: re.Pattern[st
     places = (*entry.nationalities, *entry.citizenships, *entry.countries)
     if any(country_code(place) == wanted_code for place in places):
         return True
-    return bool(entry.remarks) and wanted_word.search(entry.remarks) is not None
+    return entry.remarks is not None and wanted_word.search(entry.remarks) is not None
 
 
 def _name_matches(entry: Entry, wanted: tuple[str, ...], wanted_text: str) -> bool:
@@ -139,9 +139,10 @@ def _check_lists(lists: Mapping[str, SanctionsList], codes: Iterable[str]) -> No
         raise KeyError(f"lists not loaded: {', '.join(missing)}")
 
 
-def build_matcher(lists: Mapping[str, SanctionsList], **options: object) -> Matcher:
+def build_matcher(lists: Mapping[str, SanctionsList], *, overrides: Overrides | None = None,
+                  workers: int = 0) -> Matcher:
     """One matcher over whole lists, so a pair scores the same whatever the scope of the run."""
-    return Matcher({code: lst.entries for code, lst in lists.items()}, **options)  # type: ignore[arg-type]
+    return Matcher({code: lst.entries for code, lst in lists.items()}, overrides=overrides, workers=workers)
 
 
 def compute_gaps(lists: Mapping[str, SanctionsList], scope: Scope, matcher: Matcher, *,

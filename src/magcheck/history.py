@@ -8,8 +8,6 @@ designated Y, whom Canada has not" (a new gap).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 from platformdirs import user_state_dir
 
 from magcheck.errors import CacheError
+from magcheck.fsutil import write_atomically
 from magcheck.gaps import GapReport
 
 RUN_SCHEMA = "magcheck.run/1"
@@ -25,7 +24,7 @@ KEEP_RUNS = 30  # per scope
 
 
 def default_state_dir() -> Path:
-    return Path(os.environ.get("MAGCHECK_STATE_DIR") or user_state_dir("magcheck", appauthor=False))
+    return Path(user_state_dir("magcheck", appauthor=False))
 
 
 @dataclass(frozen=True)
@@ -99,7 +98,7 @@ class RunHistory:
                 record = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue  # a damaged record is skipped, not fatal
-            if record.get("schema") == RUN_SCHEMA:
+            if isinstance(record, dict) and record.get("schema") == RUN_SCHEMA:
                 return record
         return None
 
@@ -109,10 +108,7 @@ class RunHistory:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"{stamp}.json"
-            handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(record, stream, ensure_ascii=False, indent=1)
-            os.replace(temporary, target)
+            write_atomically(target, json.dumps(record, ensure_ascii=False, indent=1))
             for old in sorted(folder.glob("*.json"))[:-KEEP_RUNS]:
                 old.unlink(missing_ok=True)
         except OSError as exc:

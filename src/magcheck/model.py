@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from enum import StrEnum
+
+
+Day = date  # for annotations inside classes that have a field called `date`
 
 
 class EntryType(StrEnum):
@@ -128,6 +131,42 @@ class Entry:
         return f"{self.list}:{self.uid}"
 
 
+class OriginKind(StrEnum):
+    """Where a run took a list from; only BUNDLED is degraded by nature (the snapshot shipped in the package)."""
+
+    DATA_DIR = "data-dir"  # the user's own folder of official files (--data-dir)
+    CACHE = "cache"  # a copy downloaded by an earlier run
+    FETCHED = "fetched"  # downloaded by this run
+    BUNDLED = "bundled"  # the snapshot shipped inside the package
+
+
+def _utc_minute(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a list came from on this run, typed, so no layer has to recognise it by its wording."""
+
+    kind: OriginKind
+    path: str | None = None  # the data dir, or the cached copy's folder
+    fetched_at: datetime | None = None  # when the files were downloaded (cache, fetched)
+    checked_at: datetime | None = None  # when the server last confirmed the copy is current (cache, fetched)
+
+    @property
+    def is_bundled(self) -> bool:
+        return self.kind is OriginKind.BUNDLED
+
+    def __str__(self) -> str:
+        """`cache (fetched 2026-11-28 04:17 UTC)`, the way reports show it."""
+        if self.kind is OriginKind.DATA_DIR:
+            return f"data-dir {self.path}"
+        if self.kind is OriginKind.BUNDLED:
+            return "bundled snapshot"
+        when = f" {_utc_minute(self.fetched_at)}" if self.fetched_at else ""
+        return f"cache (fetched{when})"  # FETCHED too: it is in the cache now, downloaded by this run
+
+
 @dataclass(slots=True)
 class SanctionsList:
     """One parsed list with the facts needed to judge how current it is."""
@@ -137,14 +176,14 @@ class SanctionsList:
     date: date | None  # publication date the file itself states, None when it does not
     files: tuple[str, ...]  # the file names read
     entries: list[Entry] = field(default_factory=list)
-    origin: str | None = None  # where it was read from: "data-dir", "cache", "bundled snapshot"
+    origin: Origin | None = None  # where this run read it from (None: parsed directly, e.g. in a test)
     date_note: str | None = None  # where `date` came from when not from the file (e.g. "HTTP Last-Modified")
     # Problems the parser met that leave the list usable (an optional companion file missing or broken):
     # one line each, shown to the user as warnings.
     warnings: list[str] = field(default_factory=list)
 
     @property
-    def latest_listing(self) -> date | None:
+    def latest_listing(self) -> Day | None:
         dates = [e.listed for e in self.entries if e.listed]
         return max(dates) if dates else None
 

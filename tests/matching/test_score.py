@@ -9,7 +9,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from magcheck.matching import score as scoring
 from magcheck.matching.align import Matcher, Thresholds
 from magcheck.matching.evidence import (
     DOB_CONFLICT,
@@ -19,11 +18,11 @@ from magcheck.matching.evidence import (
     compare_legal_forms,
     compare_nationalities,
 )
+from magcheck.matching.formula import SINGLE_TOKEN_CAP
 from magcheck.matching.index import build_name_table, candidate_pairs, name_form, token_class
 from magcheck.matching.normalize import normalize_name
 from magcheck.matching.score import (
     MAX_BONUS,
-    SINGLE_TOKEN_CAP,
     WEAK_ALIAS_SCORE,
     NamePair,
     PairScore,
@@ -45,14 +44,6 @@ from magcheck.model import (
 
 THRESHOLDS = Thresholds()
 MATCH, POSSIBLE = THRESHOLDS.match, THRESHOLDS.possible
-# The options `Matcher` passes to the index, so the bound tested is the bound used.
-BOUND_OPTIONS = {
-    "person_short_share": scoring.PERSON_SHORT_SHARE,
-    "single_token_cap": scoring.SINGLE_TOKEN_CAP,
-    "information_base": scoring.INFORMATION_BASE,
-    "information_full": (scoring.INFORMATION_FULL_PERSON, scoring.INFORMATION_FULL_ORGANISATION),
-    "qualifier_discount": 1 - scoring.QUALIFIER_WEIGHT,
-}
 
 
 @pytest.fixture(scope="module")
@@ -213,7 +204,7 @@ def test_the_bound_is_never_below_the_exact_score(bundled_matcher: Matcher, ref:
     a, b = bundled_matcher.prepared(ref), bundled_matcher.prepared(other)
     rows = sample_rows(bundled_matcher, ref, 250, seed)
     matrix = a.matrix.rows(rows)
-    everything = candidate_pairs(matrix, b.matrix, 0.0, dob_bonus=0.0, nationality_bonus=0.0, **BOUND_OPTIONS)
+    everything = candidate_pairs(matrix, b.matrix, 0.0, dob_bonus=0.0, nationality_bonus=0.0)
     assert len(everything) > 10_000
     people = organisations = 0
     reaching: set[tuple[int, int]] = set()
@@ -227,7 +218,7 @@ def test_the_bound_is_never_below_the_exact_score(bundled_matcher: Matcher, ref:
         if exact >= POSSIBLE:
             reaching.add((r, o))
     assert people > 1000 and organisations > 1000
-    kept = candidate_pairs(matrix, b.matrix, POSSIBLE, dob_bonus=0.08, nationality_bonus=0.02, **BOUND_OPTIONS)
+    kept = candidate_pairs(matrix, b.matrix, POSSIBLE, dob_bonus=0.08, nationality_bonus=0.02)
     assert reaching and reaching <= set(zip(kept.ref_rows.tolist(), kept.other_rows.tolist(), strict=True))
     assert len(kept) < len(everything) / 20  # and it does prune
 

@@ -15,6 +15,7 @@ import pytest
 from magcheck.errors import UsageError
 from magcheck.gaps import GapReport, Scope, compute_gaps, select_targets
 from magcheck.history import Changes, GapChange
+from magcheck.model import Origin, OriginKind
 from magcheck.report import GAPS_FORMATS, Terminal, render_gaps, render_lists
 from magcheck.report.data import GAP_COLUMNS, gap_rows, list_warnings
 from magcheck.report.formats import csv_safe
@@ -338,9 +339,10 @@ def test_loud_note_for_bundled_snapshot(plain_table: str) -> None:
 
 def test_loud_note_for_an_old_list_and_none_for_a_fresh_one() -> None:
     uk = lists()["uk"]
-    old = dataclasses.replace(uk, origin="data-dir /data", date=NOW.date() - timedelta(days=8))
-    fresh = dataclasses.replace(uk, origin="cache (fetched today)", date=NOW.date() - timedelta(days=7))
-    undated = dataclasses.replace(uk, origin="cache (fetched today)", date=None)
+    today = Origin(OriginKind.CACHE, fetched_at=NOW)
+    old = dataclasses.replace(uk, origin=Origin(OriginKind.DATA_DIR, "/data"), date=NOW.date() - timedelta(days=8))
+    fresh = dataclasses.replace(uk, origin=today, date=NOW.date() - timedelta(days=7))
+    undated = dataclasses.replace(uk, origin=today, date=None)
     assert list_warnings(old, NOW) == ["UK list is 8 days old (dated 2026-05-02): it may miss recent designations "
                                        "and delistings"]
     assert list_warnings(fresh, NOW) == []

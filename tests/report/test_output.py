@@ -90,7 +90,7 @@ def test_failed_replace_removes_the_temporary_file(tmp_path: Path, monkeypatch: 
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(OutputError, match="No space left on device"):
+    with pytest.raises(OutputError, match="no space left on device"):
         write_atomically(target, "new\n")
     assert target.read_text() == "previous\n"
     assert leftovers(tmp_path) == []

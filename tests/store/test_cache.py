@@ -102,7 +102,7 @@ def test_disk_full_keeps_the_last_good_copy(httpserver: HTTPServer, tmp_path: Pa
     else:
         import magcheck.store.cache
 
-        monkeypatch.setattr(magcheck.store.cache, "_write_atomically", no_space)
+        monkeypatch.setattr(magcheck.store.cache, "write_atomically", no_space)
     result = run_cli(["fetch", "--list", "ca"], env=env)
     monkeypatch.undo()
     assert result.code == ExitStatus.CACHE

@@ -1,4 +1,4 @@
-"""`load_lists`, the one loader every reading command uses: data-dir, else cache, else fetch, else snapshot."""
+"""`StoreLoader`, the one loader every reading command uses: data-dir, else cache, else fetch, else snapshot."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from magcheck.errors import ExitStatus
+from magcheck.errors import ExitStatus, ListFileError
+from magcheck.model import OriginKind
+from magcheck.notices import Severity
 from magcheck.sources import all_sources
 from magcheck.store.cache import Cache
-from magcheck.store.load import load_lists
+from magcheck.store.load import StoreLoader
 from tests.store.support import (  # noqa: F401
     CA_200,
     CA_FILE,
@@ -54,7 +56,7 @@ def test_offline_with_an_empty_cache_uses_the_bundled_snapshot(tmp_path: Path) -
     started = time.monotonic()
     result, data = lists_json("--offline", env={"MAGCHECK_CACHE_DIR": str(tmp_path)})
     elapsed = time.monotonic() - started
-    assert result.code == ExitStatus.OK  # the user asked for offline: not an error, but still said
+    assert result.code == ExitStatus.STALE  # asked for, but still stale data: said, and in the status
     assert "Traceback" not in result.stderr
     codes = list(all_sources())
     assert result.stderr_lines == [
@@ -81,32 +83,88 @@ def test_network_failure_with_no_cache_falls_back_with_status_1(tmp_path: Path) 
     assert (data[0]["date"], data[0]["date_note"]) == ("2025-09-22", "snapshot date")
 
 
-def test_quiet_hides_the_warning_but_not_the_status(tmp_path: Path) -> None:
+def test_quiet_never_hides_that_the_data_is_a_fallback(tmp_path: Path) -> None:
     result, _ = lists_json("--list", "ca", "--quiet", env={"MAGCHECK_CACHE_DIR": str(tmp_path),
                                                            "MAGCHECK_MIRROR": "http://no-such-host.invalid"})
-    assert (result.code, result.stderr) == (ExitStatus.STALE, "")
+    assert result.code == ExitStatus.STALE
+    assert result.stderr_lines == [
+        "magcheck: warning: ca: using the bundled snapshot of 2025-09-22 "
+        "(download failed: cannot resolve no-such-host.invalid (no network?))"]
 
 
 def test_an_unreadable_cached_copy_is_reported_and_replaced(httpserver: HTTPServer, tmp_path: Path) -> None:
     serve_ca(httpserver)
-    load_lists(["ca"], cache_dir=tmp_path, mirror=httpserver.url_for("/"), http=FAST_HTTP)
+    StoreLoader(cache=Cache(tmp_path), mirror=httpserver.url_for("/"), http=FAST_HTTP).load(["ca"])
     Cache(tmp_path).current("ca").files[CA_FILE].write_bytes(b"<html>disk rot</html>")
-    loaded = load_lists(["ca"], cache_dir=tmp_path, offline=True)
-    assert loaded.lists["ca"].origin == "bundled snapshot"
-    assert loaded.warnings[0].startswith("ca: the cached copy (fetched ")
-    assert "is unreadable: sema-lmes.xml: is an HTML page" in loaded.warnings[0]
-    assert loaded.warnings[1].startswith("ca: using the bundled snapshot of 2025-09-22 (cached copy unreadable")
+    loaded = StoreLoader(cache=Cache(tmp_path), offline=True).load(["ca"])
+    assert loaded.lists["ca"].origin.kind is OriginKind.BUNDLED
+    first, second = loaded.notices
+    assert first.severity is Severity.WARNING and first.text.startswith("ca: the cached copy (fetched ")
+    assert "is unreadable: sema-lmes.xml: is an HTML page" in first.text
+    assert second.severity is Severity.DEGRADED
+    assert second.text.startswith("ca: using the bundled snapshot of 2025-09-22 (cached copy unreadable")
+
+
+def test_a_list_fetched_by_this_run_says_so_and_then_comes_from_the_cache(httpserver: HTTPServer,
+                                                                          tmp_path: Path) -> None:
+    serve_ca(httpserver)
+    loader = StoreLoader(cache=Cache(tmp_path), mirror=httpserver.url_for("/"), http=FAST_HTTP)
+    assert loader.load(["ca"]).lists["ca"].origin.kind is OriginKind.FETCHED
+    again = loader.load(["ca"]).lists["ca"].origin
+    assert again.kind is OriginKind.CACHE and again.fetched_at is not None and again.checked_at is not None
+
+
+def test_a_cache_not_confirmed_for_weeks_is_degraded_data(httpserver: HTTPServer, tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    serve_ca(httpserver)
+    StoreLoader(cache=Cache(tmp_path), mirror=httpserver.url_for("/"), http=FAST_HTTP).load(["ca"])
+    later = datetime.now(UTC) + timedelta(days=12)
+    loaded = StoreLoader(cache=Cache(tmp_path), offline=True, now=later, stale_days=7).load(["ca"])
+    assert loaded.degraded
+    (notice,) = loaded.notices
+    assert notice.severity is Severity.DEGRADED and "last confirmed current 12 days ago" in notice.text
+    assert not StoreLoader(cache=Cache(tmp_path), offline=True, stale_days=30, now=later).load(["ca"]).degraded
 
 
 def test_data_dir_reads_only_there(tmp_path: Path) -> None:
     folder = tmp_path / "data" / "ca"
     folder.mkdir(parents=True)
     (folder / CA_FILE).write_bytes(CA_200)
-    loaded = load_lists(["ca"], data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
-    assert loaded.lists["ca"].origin == f"data-dir {tmp_path / 'data'}"
+    loaded = StoreLoader(data_dir=tmp_path / "data", cache=Cache(tmp_path / "cache")).load(["ca"])
+    origin = loaded.lists["ca"].origin
+    assert (origin.kind, origin.path, str(origin)) == (OriginKind.DATA_DIR, str(tmp_path / "data"),
+                                                       f"data-dir {tmp_path / 'data'}")
     assert len(loaded.lists["ca"].entries) == 200
-    assert loaded.warnings == [] and loaded.status == ExitStatus.OK
+    assert loaded.notices == [] and not loaded.degraded
     assert not (tmp_path / "cache").exists()
+
+
+def test_a_list_with_no_files_in_the_data_dir_is_absent(tmp_path: Path) -> None:
+    (tmp_path / "ca").mkdir()
+    (tmp_path / "ca" / CA_FILE).write_bytes(CA_200)
+    loaded = StoreLoader(data_dir=tmp_path).load(["ca", "uk"])
+    assert list(loaded.lists) == ["ca"] and not loaded.degraded and loaded.notices == []
+    assert loaded.absent["uk"].startswith("its files (UK-Sanctions-List.xml or ConList.csv) are not in ")
+
+
+def test_a_broken_file_in_the_data_dir_is_an_error_not_an_absence(tmp_path: Path) -> None:
+    (tmp_path / CA_FILE).write_bytes(CA_200[: len(CA_200) // 2])
+    with pytest.raises(ListFileError, match="truncated or malformed XML"):
+        StoreLoader(data_dir=tmp_path).load(["ca", "uk"])
+
+
+def test_a_list_without_a_snapshot_is_absent_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list magcheck bundles no snapshot of (the EU's) is left out of an offline run with a note."""
+    import dataclasses
+
+    from magcheck import sources
+
+    registry = dict(sources.all_sources())
+    registry["ca"] = dataclasses.replace(registry["ca"], bundled=False)
+    monkeypatch.setattr("magcheck.store.load.get_source", registry.__getitem__)
+    loaded = StoreLoader(cache=Cache(tmp_path), offline=True).load(["ca"])
+    assert loaded.lists == {} and "bundles no snapshot" in loaded.absent["ca"] and loaded.notices == []
 
 
 def test_unwritable_cache_is_a_clear_error_when_a_fetch_is_needed(tmp_path: Path) -> None:

@@ -13,14 +13,14 @@ import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
 
 from magcheck.gcpause import gc_paused
 from magcheck.matching import evidence
-from magcheck.matching import score as scoring
+from magcheck.matching.coverage import Counterpart, Coverage, Thresholds
 from magcheck.matching.evidence import comparable_id
 from magcheck.matching.index import (
     ClassMatrix,
@@ -35,39 +35,11 @@ from magcheck.matching.score import NamePair, PairScore, score_entries
 from magcheck.model import Entry, EntryType, IdKind, Name
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    match: float = 0.85
-    possible: float = 0.65
-    review_per_list: int = 3  # near-misses kept per reference entry and list
-    shared_certain: float = 0.95  # two claims on one counterpart both stand only above this
-
-
-@dataclass(slots=True)
-class Counterpart:
-    entry: Entry
-    score: float
-    detail: PairScore | None  # None when set by an analyst override
-    override: str | None = None  # the analyst's note when an override decided
-    shared_with: tuple[str, ...] = ()  # other reference entries claiming this counterpart
-
-
-@dataclass(slots=True)
-class Coverage:
-    matches: list[Counterpart] = field(default_factory=list)
-    review: list[Counterpart] = field(default_factory=list)
-
-    @property
-    def best(self) -> Counterpart | None:
-        return self.matches[0] if self.matches else None
-
-
 @dataclass
 class Alignment:
     reference: Sequence[Entry]
     others: tuple[str, ...]
     coverage: dict[str, dict[str, Coverage]]  # reference key -> other list code -> coverage
-    candidates: dict[str, int] = field(default_factory=dict)  # entry pairs scored per other list
 
     def of(self, entry: Entry, other: str) -> Coverage:
         return self.coverage[entry.key][other]
@@ -81,7 +53,7 @@ def _identifier_keys(entry: Entry) -> set[tuple[IdKind, str]]:
 
 
 @dataclass
-class _Prepared:
+class Prepared:
     """One list made ready for matching: its name table, class vectors and identifier index."""
 
     table: NameTable
@@ -94,25 +66,34 @@ class Matcher:
     """Matching over a fixed set of lists: every name is normalised and indexed once per run."""
 
     def __init__(self, lists: Mapping[str, Sequence[Entry]], *, thresholds: Thresholds | None = None,
-                 overrides: Overrides | None = None) -> None:
+                 overrides: Overrides | None = None, workers: int = 0) -> None:
         self.lists = dict(lists)
         self.thresholds = thresholds or Thresholds()
         self.overrides = overrides
+        self.workers = workers  # processes for large alignments; 0: one per CPU
         with gc_paused():
             self.tables = {code: build_name_table(entries) for code, entries in self.lists.items()}
             self.vocabulary = Vocabulary(list(self.tables.values()))
-        self._prepared: dict[str, _Prepared] = {}
+        self._prepared: dict[str, Prepared] = {}
 
-    def prepared(self, code: str) -> _Prepared:
+    def prepared(self, code: str) -> Prepared:
         if code not in self._prepared:
             table = self.tables[code]
             identifiers: dict[tuple[IdKind, str], list[int]] = defaultdict(list)
             for index, entry in enumerate(table.entries):
                 for key in _identifier_keys(entry):
                     identifiers[key].append(index)
-            self._prepared[code] = _Prepared(table, class_matrix(table, self.vocabulary),
+            self._prepared[code] = Prepared(table, class_matrix(table, self.vocabulary),
                                              {e.key: i for i, e in enumerate(table.entries)}, identifiers)
         return self._prepared[code]
+
+    def candidate_entry_pairs(self, reference: Sequence[Entry], code: str) -> set[tuple[str, str]]:
+        """(reference key, other key) of every entry pair the index proposes for scoring: what the index can
+        find at all (the benchmarks measure its recall)."""
+        ref, ref_matrix = self._reference(reference)
+        other = self.prepared(code)
+        groups = self.candidate_groups(ref, ref_matrix, other, range(len(ref.entries)))
+        return {(ref.entries[r].key, other.table.entries[o].key) for r, o in groups}
 
     def _reference(self, entries: Sequence[Entry]) -> tuple[NameTable, ClassMatrix]:
         """Rows for the reference entries: taken from their list's index when they come from one."""
@@ -129,19 +110,15 @@ class Matcher:
         table = build_name_table(entries)
         return table, class_matrix(table, self.vocabulary)
 
-    def _entry_pairs(self, ref: NameTable, ref_matrix: ClassMatrix, other: _Prepared, part: range, *,
-                     floor: float | None = None) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    def candidate_groups(self, ref: NameTable, ref_matrix: ClassMatrix, other: Prepared, part: range, *,
+                         floor: float | None = None) -> dict[tuple[int, int], list[tuple[int, int]]]:
         """Candidate name-row pairs grouped by (reference entry, other entry), for the reference entries
         in `part`, that could score `floor` (default: the review band)."""
         floor = self.thresholds.possible if floor is None else floor
         first_row, end_row = np.searchsorted(ref.row_entry, [part.start, part.stop])
         pairs = candidate_pairs(
             ref_matrix.rows(slice(first_row, end_row)), other.matrix, floor,
-            dob_bonus=evidence.DOB_DAY, nationality_bonus=evidence.NATIONALITY_SHARED,
-            person_short_share=scoring.PERSON_SHORT_SHARE, single_token_cap=scoring.SINGLE_TOKEN_CAP,
-            information_base=scoring.INFORMATION_BASE,
-            information_full=(scoring.INFORMATION_FULL_PERSON, scoring.INFORMATION_FULL_ORGANISATION),
-            qualifier_discount=1 - scoring.QUALIFIER_WEIGHT)
+            dob_bonus=evidence.DOB_DAY, nationality_bonus=evidence.NATIONALITY_SHARED)
         ref_rows = (pairs.ref_rows + first_row).tolist()
         other_rows = pairs.other_rows.tolist()
         ref_entries = ref.row_entry[ref_rows].tolist()
@@ -154,7 +131,7 @@ class Matcher:
         return groups
 
     @staticmethod
-    def _add_identifier_pairs(ref: NameTable, other: _Prepared, groups: dict[tuple[int, int], list[tuple[int, int]]],
+    def _add_identifier_pairs(ref: NameTable, other: Prepared, groups: dict[tuple[int, int], list[tuple[int, int]]],
                               part: range) -> None:
         """Entries sharing an IMO, passport or registration number are compared whatever their names."""
         for ref_index in part:
@@ -165,7 +142,7 @@ class Matcher:
                         groups[pair] = [(r, o) for r in ref.entry_rows(ref_index)
                                         for o in other.table.entry_rows(other_index)]
 
-    def _score(self, ref: NameTable, other: NameTable, pair: tuple[int, int], rows: list[tuple[int, int]], *,
+    def score_group(self, ref: NameTable, other: NameTable, pair: tuple[int, int], rows: list[tuple[int, int]], *,
                floor: float | None = None) -> PairScore | None:
         name_pairs: list[NamePair] = [
             (ref.names[r], ref.forms[r], bool(ref.weak[r]), other.names[o], other.forms[o], bool(other.weak[o]))
@@ -179,10 +156,10 @@ class Matcher:
         """(reference index, other index, score) for every pair scoring at least `floor`, among the
         reference entries in `part`, and how many entry pairs were scored."""
         other = self.prepared(code)
-        groups = self._entry_pairs(ref, ref_matrix, other, part, floor=floor)
+        groups = self.candidate_groups(ref, ref_matrix, other, part, floor=floor)
         kept = []
         for pair, rows in groups.items():
-            result = self._score(ref, other.table, pair, rows, floor=floor)
+            result = self.score_group(ref, other.table, pair, rows, floor=floor)
             if result is not None and result.score >= floor:
                 kept.append((pair[0], pair[1], result))
         return kept, len(groups)
@@ -193,7 +170,7 @@ class Matcher:
         (the indexes are inherited, not copied); the results are merged per list."""
         for code in codes:
             self.prepared(code)
-        workers = _workers()
+        workers = _workers(self.workers)
         size = len(ref.entries)
         if size < PARALLEL_MIN_ENTRIES or workers < 2:
             return {code: self._scored_pairs(ref, ref_matrix, code, range(size), floor) for code in codes}
@@ -219,9 +196,8 @@ class Matcher:
         ref, ref_matrix = self._reference(reference)
         against = tuple(against)
         coverage: dict[str, dict[str, Coverage]] = {e.key: {} for e in reference}
-        counts: dict[str, int] = {}
         scored = self._scored_pairs_per_list(ref, ref_matrix, against, thresholds.possible)
-        for code, (kept, counts[code]) in scored.items():
+        for code, (kept, _scored_count) in scored.items():
             other_entries = self.prepared(code).table.entries
             found: dict[int, list[Counterpart]] = defaultdict(list)
             for ref_index, other_index, result in kept:
@@ -237,7 +213,7 @@ class Matcher:
             for key, cov in per_ref.items():
                 del cov.review[thresholds.review_per_list:]
                 coverage[key][code] = cov
-        return Alignment(reference, against, coverage, counts)
+        return Alignment(reference, against, coverage)
 
 
 # Aligning a whole list against others is worth several processes (it takes seconds on one core); a
@@ -246,12 +222,12 @@ PARALLEL_MIN_ENTRIES = 2000
 _FORK_JOB: tuple[Matcher, NameTable, ClassMatrix] | None = None
 
 
-def _workers() -> int:
-    """Processes to use: MAGCHECK_WORKERS, else the CPUs; 1 where fork is unavailable or unsafe (not Linux)."""
+def _workers(configured: int) -> int:
+    """Processes to use: as configured (MAGCHECK_WORKERS), else the CPUs; 1 where fork is unavailable or unsafe
+    (not Linux)."""
     if not sys.platform.startswith("linux"):
         return 1
-    configured = os.environ.get("MAGCHECK_WORKERS", "")
-    return int(configured) if configured.isdigit() and int(configured) > 0 else (os.cpu_count() or 1)
+    return configured if configured > 0 else (os.cpu_count() or 1)
 
 
 def _scored_pairs_in_child(task: tuple[str, range, float]) -> tuple[list[tuple[int, int, PairScore]], int]:
@@ -308,10 +284,10 @@ def search(matcher: Matcher, text: str, codes: Iterable[str], *, limit: int = 10
     found: dict[str, list[SearchHit]] = {}
     for code in codes:
         other = matcher.prepared(code)
-        groups = matcher._entry_pairs(table, ref_matrix, other, range(len(queries)), floor=floor)
+        groups = matcher.candidate_groups(table, ref_matrix, other, range(len(queries)), floor=floor)
         best: dict[int, SearchHit] = {}
         for pair, rows in groups.items():
-            result = matcher._score(table, other.table, pair, rows, floor=floor)
+            result = matcher.score_group(table, other.table, pair, rows, floor=floor)
             if result is None or result.score < floor:
                 continue
             hit = SearchHit(other.table.entries[pair[1]], result.score, result)

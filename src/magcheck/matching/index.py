@@ -16,11 +16,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from magcheck.matching.formula import (
+    QUALIFIER_WEIGHT,
+    SINGLE_TOKEN_CAP,
+    at_most_one,
+    information_factor,
+    person_name_score,
+)
 from magcheck.matching.normalize import NameForm, name_variants, normalize_name, skeleton, strip_particle
 from magcheck.model import Entry, EntryType, Name, Strength
 
@@ -260,29 +266,26 @@ class CandidatePairs:
 
 
 def score_bound(shared: np.ndarray, ref: ClassMatrix, other: ClassMatrix, ref_rows: np.ndarray,
-                other_rows: np.ndarray, person: bool, *, person_short_share: float, single_token_cap: float,
-                information_base: float, information_full: tuple[float, float],
-                qualifier_discount: float) -> np.ndarray:
-    """The best name score each pair could reach if every token sharing a class matched perfectly.
-
-    Mirrors `score._score_alignment`: people are scored on how much of the shorter name is found (the
-    longer may add a patronymic), organisations on the share of both names found.
-    """
+                other_rows: np.ndarray, person: bool) -> np.ndarray:
+    """The best name score each pair could reach if every token sharing a class matched perfectly, by the
+    formula `score._score_alignment` uses (`formula`): people are scored on how much of the shorter name is
+    found (the longer may add a patronymic), organisations on the share of both names found."""
     mass_r, mass_o = ref.mass[ref_rows], other.mass[other_rows]
     if person:
         tokens_r, tokens_o = ref.tokens[ref_rows], other.tokens[other_rows]
         ref_shorter = tokens_r <= tokens_o
         short_mass = np.where(ref_shorter, mass_r, mass_o)
         long_mass = np.where(ref_shorter, mass_o - other.patronymic[other_rows], mass_r - ref.patronymic[ref_rows])
-        bound = (person_short_share * np.minimum(1.0, shared / short_mass)
-                 + (1 - person_short_share) * np.minimum(1.0, shared / np.maximum(long_mass, 1e-9)))
+        bound = person_name_score(at_most_one(shared / short_mass),
+                                  at_most_one(shared / np.maximum(long_mass, 1e-9)))
         single = np.minimum(tokens_r, tokens_o) == 1
-        bound = np.where(single, np.minimum(bound, single_token_cap), bound)
+        bound = np.where(single, np.minimum(bound, SINGLE_TOKEN_CAP), bound)
     else:
-        lightest = mass_r + mass_o - qualifier_discount * (ref.qualifier[ref_rows] + other.qualifier[other_rows])
-        bound = np.minimum(1.0, 2 * shared / lightest)
-    full = information_full[0] if person else information_full[1]
-    return bound * np.minimum(1.0, information_base + (1 - information_base) * shared / full)
+        discount = 1 - QUALIFIER_WEIGHT
+        lightest = mass_r + mass_o - discount * (ref.qualifier[ref_rows] + other.qualifier[other_rows])
+        bound = at_most_one(2 * shared / lightest)
+    bounded: np.ndarray = bound * information_factor(shared, person)
+    return bounded
 
 
 def _shared_weight(ref: ClassMatrix, other: ClassMatrix, ref_rows: np.ndarray,
@@ -301,7 +304,7 @@ def _shared_weight(ref: ClassMatrix, other: ClassMatrix, ref_rows: np.ndarray,
 
 
 def candidate_pairs(ref: ClassMatrix, other: ClassMatrix, floor: float, *, dob_bonus: float,
-                    nationality_bonus: float, **bound_options: Any) -> CandidatePairs:
+                    nationality_bonus: float) -> CandidatePairs:
     """Pairs of names of the same kind (people with people) whose score could reach `floor`: their name
     score bound plus the most their dates of birth and nationalities could add, where both give them."""
     found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -314,7 +317,7 @@ def candidate_pairs(ref: ClassMatrix, other: ClassMatrix, floor: float, *, dob_b
         lighter = np.minimum(ref.mass[ref_rows], other.mass[other_rows])
         plausible = shared >= lowest * lighter * (0.6 if person else 1.0)
         ref_rows, other_rows, shared = ref_rows[plausible], other_rows[plausible], shared[plausible]
-        bound = score_bound(shared, ref, other, ref_rows, other_rows, person, **bound_options)
+        bound = score_bound(shared, ref, other, ref_rows, other_rows, person)
         if person:
             bound = (bound + dob_bonus * (ref.dated[ref_rows] & other.dated[other_rows])
                      + nationality_bonus * (ref.national[ref_rows] & other.national[other_rows]))

@@ -23,13 +23,10 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from magcheck.errors import UsageError
+from magcheck.matching.coverage import Counterpart, Coverage
 from magcheck.model import Entry
-
-if TYPE_CHECKING:
-    from magcheck.matching.align import Coverage
 
 _DECISIONS = ("same", "different")
 
@@ -57,8 +54,6 @@ class Overrides:
         """Remove confirmed non-matches; promote (or add) confirmed matches with their note."""
         if not self:
             return
-        from magcheck.matching.align import Counterpart
-
         others_by_key = {e.key: e for e in other_entries}
         for entry in reference:
             coverage = per_ref[entry.key]

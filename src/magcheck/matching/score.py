@@ -29,24 +29,22 @@ from magcheck.matching.evidence import (
     compare_locations,
     compare_nationalities,
 )
+from magcheck.matching.formula import (
+    QUALIFIER_WEIGHT,
+    SINGLE_TOKEN_CAP,
+    information_factor,
+    person_name_score,
+)
 from magcheck.matching.index import PATRONYMIC, Vocabulary, may_be_missing, name_form, primary_form, token_class
 from magcheck.matching.normalize import BODY_KIND_TOKENS, NameForm, strip_particle
 from magcheck.model import Entry, EntryType, Name, Strength
 
 WEAK_ALIAS_SCORE = 0.88  # a weak alias matched exactly is a lead, not proof
-SINGLE_TOKEN_CAP = 0.6  # a one-word person name (`Chen`, the alias `Farooq`) identifies nobody
 SUBSET_ORG_FACTOR = 0.8  # an organisation whose name only contains the other's is usually a sub-body
 SUB_BODY_PENALTY = -0.2
-QUALIFIER_WEIGHT = 0.25  # what an `of ...` qualifier missing from the other name still counts
 PRIMARY_DIFFERS_PENALTY = -0.1  # matched only through aliases while the primary names differ
 PATRONYMIC_ALIKE_RATIO = 70  # rapidfuzz ratio at which two patronymics are spellings of one
 PATRONYMIC_CONFLICT = -0.25
-PERSON_SHORT_SHARE = 0.5  # people: how much of the score is the shorter name being fully found
-# Matched token weight that earns full confidence: about two rare words for a person, one rare word and a
-# common one for an organisation (`Wagner Group`, `Belneftekhim`).
-INFORMATION_FULL_PERSON = 16.0
-INFORMATION_FULL_ORGANISATION = 12.0
-INFORMATION_BASE = 0.75  # the factor for a name that agrees on nothing rare
 
 
 @lru_cache(maxsize=500_000)
@@ -105,12 +103,6 @@ def _align_tokens(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[int, int
     return chosen
 
 
-def _information_factor(matched_information: float, person: bool) -> float:
-    """Names made only of common words (`Mohammad Ali`, `Kim Chol`) prove less when they agree."""
-    full = INFORMATION_FULL_PERSON if person else INFORMATION_FULL_ORGANISATION
-    return min(1.0, INFORMATION_BASE + (1 - INFORMATION_BASE) * matched_information / full)
-
-
 Scored = tuple[float, tuple[str, ...]]  # a score and, for explanations, the rules that shaped it
 
 
@@ -128,7 +120,7 @@ def _person_score(ta: tuple[str, ...], tb: tuple[str, ...], wa: tuple[float, ...
         if k not in used_long and may_be_missing(t)]
     long_total = sum(long_weights) - sum(w for _, w in missing)
     long_cover = (matched_b if a_shorter else matched_a) / long_total if long_total > 0 else 1.0
-    score = PERSON_SHORT_SHARE * short_cover + (1 - PERSON_SHORT_SHARE) * long_cover
+    score = person_name_score(short_cover, long_cover)
     notes = [f"{' '.join(t for t, _ in missing)}: a patronymic or initial one list omits, not held against it"
              ] if missing else []
     if min(len(ta), len(tb)) == 1 and score > SINGLE_TOKEN_CAP:
@@ -169,7 +161,7 @@ def _score_alignment(a: NameForm, b: NameForm, wa: tuple[float, ...], wb: tuple[
         score, notes = _person_score(a.tokens, b.tokens, wa, wb, aligned, matched_a, matched_b)
     else:
         score, notes = _organisation_score(a, b, wa, wb, aligned, matched_a, matched_b)
-    factor = _information_factor(information, person)
+    factor = information_factor(information, person)
     if factor < 1:
         notes = (*notes, f"the agreeing words are common: x{factor:.2f}")
     return round(score * factor, 4), notes
@@ -201,10 +193,6 @@ def compare_names(a: NameForm, b: NameForm, vocabulary: Vocabulary, *, person: b
         tuple(t for j, t in enumerate(tb) if j not in used_b),
         notes,
     )
-
-
-def _is_person(entry: Entry) -> bool:
-    return entry.type is EntryType.INDIVIDUAL
 
 
 def types_compatible(a: EntryType, b: EntryType) -> bool:
@@ -332,7 +320,7 @@ def score_entries(a: Entry, b: Entry, name_pairs: Iterable[NamePair], vocabulary
     name_value, (name_a, form_a, weak_a, name_b, form_b, weak_b) = best
     identifiers = compare_identifiers(a, b)
     shared_id = identifiers is not None and identifiers.label.endswith("-shared")
-    certain_id = shared_id and identifiers.label in _NAME_INDEPENDENT_IDS
+    certain_id = identifiers is not None and shared_id and identifiers.label in _NAME_INDEPENDENT_IDS
     if name_value + MAX_BONUS < floor and not certain_id and not (shared_id and name_value >= ID_FLOOR_NAME_SCORE):
         return None
     if weak_a or weak_b:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from magcheck.gaps import GapReport, MatrixReport, MatrixRow, Target
-from magcheck.matching.align import Counterpart, Coverage
+from magcheck.matching.coverage import Counterpart, Coverage
 from magcheck.model import Entry, SanctionsList
 
 if TYPE_CHECKING:
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 GAPS_SCHEMA = "magcheck.gaps/1"
 MATRIX_SCHEMA = "magcheck.matrix/1"
 STALE_AFTER_DAYS = 7  # a list dated more than a week before the report gets a loud note
-BUNDLED_ORIGIN = "bundled snapshot"  # SanctionsList.origin of the snapshot shipped in the package
 
 
 def iso(value: date | datetime | None) -> str | None:
@@ -33,7 +32,11 @@ def score_text(score: float) -> str:
 
 
 def is_bundled(lst: SanctionsList) -> bool:
-    return (lst.origin or "").casefold().startswith(BUNDLED_ORIGIN.split()[0])
+    return lst.origin is not None and lst.origin.is_bundled
+
+
+def origin_text(lst: SanctionsList) -> str:
+    return str(lst.origin) if lst.origin is not None else ""
 
 
 def age_days(lst: SanctionsList, generated: datetime) -> int | None:
@@ -69,7 +72,7 @@ def list_meta(lst: SanctionsList, generated: datetime | None = None) -> dict[str
         "latest_listing": iso(lst.latest_listing),
         "entries": len(lst.entries),
         "files": list(lst.files),
-        "source": lst.origin,
+        "source": origin_text(lst) or None,
     }
     if generated is not None:
         data["age_days"] = age_days(lst, generated)

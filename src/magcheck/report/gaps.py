@@ -69,7 +69,7 @@ GAP_MAX_WIDTHS = {"country": 22, "programmes": 24}  # by the header's last word
 
 def list_rows(report_lists: Mapping[str, SanctionsList]) -> list[list[str]]:
     """One row per list: code, title, date (honest about its source), entries, where it was read from."""
-    return [[code.upper(), lst.title, date_label(lst), f"{len(lst.entries):,}", lst.origin or ""]
+    return [[code.upper(), lst.title, date_label(lst), f"{len(lst.entries):,}", data.origin_text(lst)]
             for code, lst in report_lists.items()]
 
 

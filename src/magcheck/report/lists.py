@@ -24,7 +24,7 @@ def list_summary(lst: SanctionsList) -> dict[str, Any]:
         "date_note": lst.date_note,
         "latest_listing": latest.isoformat() if latest else None,
         "files": list(lst.files),
-        "origin": lst.origin,
+        "origin": str(lst.origin) if lst.origin is not None else None,
         "entries": len(lst.entries),
         "by_type": lst.count_by_type(),
     }
@@ -58,14 +58,16 @@ def render_lists(lists: list[SanctionsList], fmt: str, *, terminal: Terminal | N
 
 def render_lists_table(lists: list[SanctionsList], console: Console, *, box: Box | None = None) -> None:
     """One compact row per list, its full title underneath the table."""
-    table = Table(title="Sanctions lists read", title_justify="left", **({"box": box} if box else {}))
+    table = Table(title="Sanctions lists read", title_justify="left")
+    if box is not None:
+        table.box = box
     counted = ("individual", "entity", "vessel", "aircraft")
     for column in ("list", "date", "entries", *counted, "files", "source"):
         table.add_column(column, justify="right" if column == "entries" or column in counted else "left")
     for lst in lists:
         counts = lst.count_by_type()
         table.add_row(lst.code, date_label(lst), f"{len(lst.entries):,}", *(f"{counts[t]:,}" for t in counted),
-                      ", ".join(lst.files), lst.origin or "")
+                      ", ".join(lst.files), str(lst.origin) if lst.origin is not None else "")
     console.print(table)
     for lst in lists:
         console.print(f"  {lst.code}  {lst.title}")

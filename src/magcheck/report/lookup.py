@@ -13,7 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from magcheck.errors import UsageError
-from magcheck.matching.align import Alignment, Counterpart, SearchHit, Thresholds
+from magcheck.matching.align import Alignment, SearchHit
+from magcheck.matching.coverage import Counterpart, Thresholds
 from magcheck.matching.evidence import Evidence
 from magcheck.matching.score import NameMatch, PairScore
 from magcheck.model import Entry, Name

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from magcheck.errors import ListFileError
-from magcheck.model import SanctionsList
+from magcheck.model import Origin, OriginKind, SanctionsList
 from magcheck.sources import get_source
 from magcheck.store.locate import find_layout_files
 
 SNAPSHOT_PACKAGE = "magcheck.snapshot"
-ORIGIN = "bundled snapshot"
+ORIGIN = Origin(OriginKind.BUNDLED)
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ class SnapshotInfo:
 @cache
 def _manifest() -> dict[str, Any]:
     text = resources.files(SNAPSHOT_PACKAGE).joinpath("manifest.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    manifest: dict[str, Any] = json.loads(text)
+    return manifest
 
 
 def snapshot_info(code: str) -> SnapshotInfo | None:
@@ -51,10 +52,6 @@ def snapshot_info(code: str) -> SnapshotInfo | None:
     stated = entry.get("date")
     return SnapshotInfo(code, dict(entry["files"]), date.fromisoformat(stated) if stated else None,
                         entry.get("date_note"), entry.get("source", ""))
-
-
-def bundled_codes() -> tuple[str, ...]:
-    return tuple(_manifest().get("lists", {}))
 
 
 def load_bundled(code: str) -> SanctionsList | None:

@@ -14,6 +14,7 @@ numbered directory holding a readable meta.json is the current copy.
 
 from __future__ import annotations
 
+import builtins
 import errno
 import json
 import os
@@ -22,16 +23,16 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 import filelock
 import platformdirs
 
 from magcheck.errors import CacheError
-from magcheck.model import SanctionsList
+from magcheck.fsutil import fsync_directory, write_atomically
+from magcheck.model import Origin, OriginKind, SanctionsList
 
 META_FILE = "meta.json"
 LOCK_FILE = ".lock"
@@ -51,6 +52,14 @@ def utc_now() -> datetime:
 
 def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc(text: str) -> datetime | None:
+    """`2026-11-28T04:00:00Z` as an aware datetime; None when it is not in that form."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def human_utc(text: str) -> str:
@@ -84,20 +93,50 @@ class CopyMeta:
     fetched_at: str  # when the newest of its files was downloaded
     checked_at: str  # when the server last confirmed it is current (a 304 updates only this)
     files: dict[str, FileMeta]
-    layout_files: list[str]  # every file name of the layout, downloaded or not (optional ones may be absent)
+    layout_files: builtins.list[str]  # every file name of the layout, downloaded or not (optional ones may be absent)
     entries: int
     list_date: str | None = None  # ISO date the list states, or the server's Last-Modified (see date_note)
     date_note: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> CopyMeta:
+        """Read a meta.json; ValueError for anything that is not what `to_json` writes (a damaged or
+        hand-edited file must be refused, never half trusted). Unknown keys of other versions are ignored."""
         data = json.loads(text)
-        files = {name: FileMeta(**info) for name, info in data.pop("files").items()}
-        return cls(files=files, **data)
+        if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+            raise ValueError("meta.json is not a copy description")
+        files = {name: _file_meta(name, info) for name, info in data["files"].items()}
+        meta = cls(files=files, **{k: data[k] for k in _COPY_FIELDS if k in data})
+        _check_types(meta, _COPY_TYPES)
+        return meta
+
+
+def _file_meta(name: object, info: object) -> FileMeta:
+    if not isinstance(name, str) or not isinstance(info, dict):
+        raise ValueError("meta.json: malformed file entry")
+    meta = FileMeta(**{k: info[k] for k in _FILE_FIELDS if k in info})
+    _check_types(meta, _FILE_TYPES)
+    return meta
+
+
+def _check_types(meta: object, expected: dict[str, tuple[type, ...]]) -> None:
+    for name, kinds in expected.items():
+        value = getattr(meta, name)
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise ValueError(f"meta.json: {name} has the wrong type ({type(value).__name__})")
+
+
+_FILE_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,), "url": (str,), "fetched_at": (str,), "sha256": (str,), "size": (int,),
+    "etag": (str, type(None)), "last_modified": (str, type(None))}
+_FILE_FIELDS = tuple(_FILE_TYPES)
+_COPY_TYPES: dict[str, tuple[type, ...]] = {
+    "list": (str,), "title": (str,), "fetched_at": (str,), "checked_at": (str,), "layout_files": (list,),
+    "entries": (int,), "list_date": (str, type(None)), "date_note": (str, type(None))}
+_COPY_FIELDS = tuple(_COPY_TYPES)
 
 
 @dataclass(frozen=True)
@@ -113,17 +152,22 @@ class CachedCopy:
         return {name: self.directory / name for name in self.meta.files}
 
     @property
-    def origin(self) -> str:
-        return f"cache (fetched {human_utc(self.meta.fetched_at)})"
+    def origin(self) -> Origin:
+        return Origin(OriginKind.CACHE, str(self.directory), parse_utc(self.meta.fetched_at),
+                      parse_utc(self.meta.checked_at))
 
     def describe(self) -> str:
         """`fetched 2026-11-28 04:00 UTC, list of 2026-11-27`: how old the copy is, for messages."""
         stated = f", list of {self.meta.list_date}" if self.meta.list_date else ""
         return f"fetched {human_utc(self.meta.fetched_at)}{stated}"
 
-    def apply_to(self, parsed: SanctionsList) -> SanctionsList:
-        """The parsed list, saying it came from this copy, dated from the server when the file states none."""
-        result = replace(parsed, origin=self.origin)
+    def apply_to(self, parsed: SanctionsList, *, fresh: bool = False) -> SanctionsList:
+        """The parsed list, saying it came from this copy (downloaded by this very run when `fresh`), dated
+        from the server when the file states none."""
+        origin = self.origin
+        if fresh:
+            origin = replace(origin, kind=OriginKind.FETCHED)
+        result = replace(parsed, origin=origin)
         if result.date is None and self.meta.list_date:
             stated = date.fromisoformat(self.meta.list_date)
             result = replace(result, date=stated, date_note=self.meta.date_note)
@@ -136,7 +180,7 @@ class Cache:
     def __init__(self, root: Path | None = None, *, lock_timeout: float | None = None,
                  keep: int = KEEP_PREVIOUS) -> None:
         self.root = Path(root) if root is not None else default_cache_root()
-        self.lock_timeout = lock_timeout if lock_timeout is not None else _lock_timeout_from_env()
+        self.lock_timeout = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         self.keep = keep
 
     # -- reading (no lock needed: copies appear and disappear atomically) --------------------------------
@@ -245,17 +289,17 @@ class Cache:
         """Write the metadata and move the validated staging folder into place in one rename."""
         folder = self.root / code
         with self.writing():
-            _write_atomically(staging / META_FILE, meta.to_json())
+            write_atomically(staging / META_FILE, meta.to_json())
             target = folder / f"{self._next_number(folder):06d}-{_stamp(meta.fetched_at)}"
             os.replace(staging, target)
-            _fsync_dir(folder)
+            fsync_directory(folder)
         self._prune(folder)
         return CachedCopy(code, target, meta)
 
     def update_meta(self, copy: CachedCopy, meta: CopyMeta) -> CachedCopy:
         """Record a 304 (checked_at, fresh validators) on the current copy without touching its files."""
         with self.writing():
-            _write_atomically(copy.directory / META_FILE, meta.to_json())
+            write_atomically(copy.directory / META_FILE, meta.to_json())
         return CachedCopy(copy.code, copy.directory, meta)
 
     @staticmethod
@@ -272,38 +316,3 @@ class Cache:
 
 def _stamp(iso: str) -> str:
     return iso.replace("-", "").replace(":", "")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary sibling, flush it to disk, then replace: readers see old or new, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable where the platform allows it (not on Windows)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _lock_timeout_from_env() -> float:
-    value = os.environ.get("MAGCHECK_LOCK_TIMEOUT")
-    try:
-        return float(value) if value else DEFAULT_LOCK_TIMEOUT
-    except ValueError:
-        return DEFAULT_LOCK_TIMEOUT

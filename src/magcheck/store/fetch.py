@@ -95,7 +95,7 @@ def fetch_lists(codes: Iterable[str], *, cache: Cache, mirror: str | None = None
     if mirror and urlsplit(mirror).scheme not in ("http", "https"):
         raise UsageError(f"--mirror must be an http:// or https:// address, not {mirror!r}")
     own = downloader is None
-    downloader = downloader or Downloader(http or HttpSettings.from_env(), reporter)
+    downloader = downloader or Downloader(http or HttpSettings(), reporter)
     try:
         with cache.locked():
             return FetchReport([fetch_list(s, cache=cache, downloader=downloader, mirror=mirror, force=force)
@@ -119,7 +119,7 @@ def fetch_list(source: Source, *, cache: Cache, downloader: Downloader, mirror: 
             _check_not_shrunk(source.code, parsed, previous, force)
             meta = _copy_meta(source, parsed, files)
             copy = cache.install(source.code, staging, meta)
-            return ListOutcome(source.code, Outcome.FRESH, copy, parsed=copy.apply_to(parsed))
+            return ListOutcome(source.code, Outcome.FRESH, copy, parsed=copy.apply_to(parsed, fresh=True))
     except FetchError as exc:
         outcome = Outcome.KEPT if previous is not None else Outcome.FAILED
         return ListOutcome(source.code, outcome, previous, reason=str(exc))

@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,7 +30,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from magcheck.errors import FetchError, UsageError
+from magcheck.errors import FetchError
 
 # OFAC's firewall rejected clients without a browser-like User-Agent in 2026.
 BROWSER_USER_AGENT = (
@@ -52,25 +52,6 @@ class HttpSettings:
     backoff: float = 1.0  # seconds before the 2nd try; doubled for each further try
     user_agent: str = BROWSER_USER_AGENT
     sleep: Callable[[float], None] = time.sleep
-
-    @classmethod
-    def from_env(cls) -> HttpSettings:
-        """Defaults, overridden by MAGCHECK_TIMEOUT (read time-out, s), MAGCHECK_RETRIES, MAGCHECK_BACKOFF."""
-        settings = cls()
-        overrides: dict[str, float | int] = {}
-        for variable, attribute, kind in (("MAGCHECK_TIMEOUT", "read_timeout", float),
-                                          ("MAGCHECK_CONNECT_TIMEOUT", "connect_timeout", float),
-                                          ("MAGCHECK_RETRIES", "attempts", int),
-                                          ("MAGCHECK_BACKOFF", "backoff", float)):
-            value = os.environ.get(variable)
-            if value:
-                try:
-                    overrides[attribute] = kind(value)
-                except ValueError:
-                    raise UsageError(f"{variable}={value!r} is not a number") from None
-        if "attempts" in overrides:
-            overrides["attempts"] = int(overrides["attempts"]) + 1  # MAGCHECK_RETRIES counts retries
-        return replace(settings, **overrides)  # type: ignore[arg-type]
 
 
 class MissingFile(FetchError):

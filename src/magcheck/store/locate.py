@@ -26,5 +26,16 @@ def find_layout_files(directory: Path, source: Source) -> tuple[Layout, dict[str
             if all(name.lower() in present for name in layout.required):
                 files = {f.name: present[f.name.lower()] for f in layout.files if f.name.lower() in present}
                 return layout, files
-    wanted = " or ".join("+".join(layout.required) for layout in source.layouts)
-    raise ListFileError(source.code, wanted, f"not found in {directory} or {directory / source.code}")
+    raise ListFileError(source.code, expected_files(source), f"not found in {directory} or {directory / source.code}")
+
+
+def expected_files(source: Source) -> str:
+    """`SDN.CSV+ALT.CSV`, `UK-Sanctions-List.xml or ConList.csv`: what a data dir must hold for a list."""
+    return " or ".join("+".join(layout.required) for layout in source.layouts)
+
+
+def has_any_file(directory: Path, source: Source) -> bool:
+    """Whether DIR/<code> or DIR holds any file of any layout of `source` (a list that is simply not there
+    is left out of a run; one whose files are there but incomplete is an error)."""
+    names = {f.name.lower() for layout in source.layouts for f in layout.files}
+    return any(name in names for folder in (directory / source.code, directory) for name in _index_dir(folder))

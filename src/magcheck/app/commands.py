@@ -1,0 +1,233 @@
+"""One function per command: what the command does, given its settings and where to read lists from.
+
+Each `run_*` decides which lists the run needs and loads only those (through a `ListLoader`, so tests can hand
+in small real fixtures), does the work with the library below, and returns an `Outcome`: the result for the
+report layer to render, the notices for the command line to print, and the exit status. Nothing here prints,
+reads the environment or exits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from platformdirs import user_config_dir
+
+from magcheck.app.outcome import Outcome, exit_status, is_degraded
+from magcheck.app.settings import Settings
+from magcheck.errors import ExitStatus, FetchError, MagcheckError, UsageError
+from magcheck.gaps import GapReport, MatrixReport, Scope, build_matcher, compute_gaps, compute_matrix
+from magcheck.history import Changes, RunHistory, compare_runs, run_record
+from magcheck.matching.align import Alignment, Matcher, SearchHit, explain, search
+from magcheck.matching.overrides import Overrides, load_overrides
+from magcheck.model import Entry, SanctionsList
+from magcheck.notices import Notice, degraded, error, warning
+from magcheck.sources import all_sources
+from magcheck.store.fetch import FetchReport
+from magcheck.store.fetch import Outcome as FetchOutcome
+from magcheck.store.load import LoadedLists
+
+
+class ListLoader(Protocol):
+    """Where a run reads its lists: the store (data dir, cache, download, snapshot), or a test's fixtures.
+    It returns the lists it could read and, for the others, why not."""
+
+    def load(self, codes: Sequence[str]) -> LoadedLists: ...
+
+
+class ListFetcher(Protocol):
+    def fetch(self, codes: Iterable[str], *, force: bool = False) -> FetchReport: ...
+
+
+def load_lists(loader: ListLoader, codes: Sequence[str], required: Collection[str]) -> LoadedLists:
+    """The lists of a run: one the run cannot do without ends it (exit 3); any other that is not available
+    (no copy, no snapshot, not in the data dir) is left out with a note."""
+    loaded = loader.load(codes)
+    for code, reason in loaded.absent.items():
+        if code in required:
+            raise FetchError(f"{code}: no usable copy of the list ({reason})")
+        loaded.notices.append(warning(f"{code}: left out of this run: {reason}", code))
+    return loaded
+
+
+# --- lists and fetch ------------------------------------------------------------------------------------------
+
+
+def requested_lists(settings: Settings) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The lists a command reads and those it cannot do without: named ones are required, the default
+    (every list magcheck knows) takes what is available."""
+    if settings.list_codes:
+        return settings.list_codes, frozenset(settings.list_codes)
+    return tuple(all_sources()), frozenset()
+
+
+def run_lists(settings: Settings, loader: ListLoader) -> Outcome[list[SanctionsList]]:
+    codes, required = requested_lists(settings)
+    loaded = load_lists(loader, codes, required)
+    return Outcome.of(list(loaded.lists.values()), loaded.notices, loaded.lists)
+
+
+def run_fetch(settings: Settings, fetcher: ListFetcher) -> Outcome[FetchReport]:
+    """Refresh the cache. Its own exit codes: 0 all current, 1 some list kept an older copy, 3 some list has no
+    usable copy (the cache error, 4, is raised)."""
+    codes, _ = requested_lists(settings)
+    report = fetcher.fetch(codes, force=settings.force)
+    notices: list[Notice] = []
+    for outcome in report.outcomes:
+        if outcome.outcome is FetchOutcome.KEPT:
+            notices.append(degraded(outcome.problem(), outcome.code))
+        elif outcome.outcome is FetchOutcome.FAILED:
+            notices.append(error(outcome.problem(), outcome.code))
+    return Outcome(report, notices, report.status)
+
+
+# --- gaps -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GapsResult:
+    """Either the gaps report (with the changes since the previous run, when asked) or the matrix."""
+
+    report: GapReport | None = None
+    matrix: MatrixReport | None = None
+    changes: Changes | None = None
+
+
+def magnitsky_lists() -> tuple[str, ...]:
+    """Every list of a government with a Magnitsky-style regime, in display order."""
+    return tuple(code for code, source in all_sources().items() if source.magnitsky_programs)
+
+
+def gaps_lists(settings: Settings) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The reference and the lists checked against it; the default (every other Magnitsky-style list)
+    takes whichever are available, while lists named with --against are required."""
+    reference = settings.reference
+    if settings.against:
+        return (reference, *settings.against), frozenset((reference, *settings.against))
+    others = tuple(code for code in magnitsky_lists() if code != reference)
+    return (reference, *others), frozenset({reference})
+
+
+def run_gaps(settings: Settings, loader: ListLoader, *, now: datetime | None = None) -> Outcome[GapsResult]:
+    codes, required = gaps_lists(settings)
+    loaded = load_lists(loader, codes, required)
+    against = tuple(code for code in codes[1:] if code in loaded.lists)
+    if not against:
+        raise FetchError(f"no list to check {settings.reference} against is available "
+                         f"({'; '.join(loaded.absent.values()) or 'none named'})")
+    notices = list(loaded.notices)
+    matcher = run_matcher(settings, loaded.lists, notices)
+    scope = Scope(settings.reference, against, settings.scope, settings.programs, settings.types,
+                  settings.country, settings.name)
+    moment = now or datetime.now(UTC)
+    if settings.matrix:
+        matrix = compute_matrix(loaded.lists, codes_in(codes, loaded.lists), scope, matcher, now=moment)
+        return Outcome.of(GapsResult(matrix=matrix), notices, loaded.lists)
+    report = compute_gaps(loaded.lists, scope, matcher, now=moment)
+    changes, problem = (compare_with_history(settings, report, notices) if settings.changes else (None, None))
+    alert = settings.exit_code and (bool(changes.new) if changes is not None
+                                    else any(t.missing_from for t in report.targets))
+    return Outcome.of(GapsResult(report=report, changes=changes), notices, loaded.lists, alert=alert,
+                      problem=problem)
+
+
+def codes_in(codes: Sequence[str], lists: dict[str, SanctionsList]) -> tuple[str, ...]:
+    return tuple(code for code in codes if code in lists)
+
+
+def compare_with_history(settings: Settings, report: GapReport,
+                         notices: list[Notice]) -> tuple[Changes, ExitStatus | None]:
+    """Compare with the previous run of this scope, then record this one. A history that cannot be written
+    is exit 4 after the report is shown: the next --changes would compare with an older run."""
+    history = RunHistory(settings.state_dir)
+    record = run_record(report)
+    changes = compare_runs(history.previous(report.scope.key()), record, report.scope.reference)
+    try:
+        history.record(record)
+    except MagcheckError as exc:
+        notices.append(error(str(exc)))
+        return changes, exc.exit_status
+    return changes, None
+
+
+# --- matching: overrides --------------------------------------------------------------------------------------
+
+
+def default_overrides_path() -> Path | None:
+    path = Path(user_config_dir("magcheck", appauthor=False)) / "overrides.toml"
+    return path if path.is_file() else None
+
+
+def run_overrides(settings: Settings, lists: dict[str, SanctionsList], notices: list[Notice]) -> Overrides | None:
+    """The analyst's decisions, with a warning naming every entry they mention that this run's lists lack."""
+    path = settings.overrides or default_overrides_path()
+    if path is None:
+        return None
+    overrides = load_overrides(path)
+    keys = {e.key for lst in lists.values() for e in lst.entries}
+    unknown = sorted({key for pair in (*overrides.same, *overrides.different) for key in pair
+                      if key.split(":", 1)[0] in lists and key not in keys})
+    if unknown:
+        notices.append(warning(f"overrides file {path} names entries these lists do not hold: {', '.join(unknown)}"))
+    return overrides
+
+
+def run_matcher(settings: Settings, lists: dict[str, SanctionsList], notices: list[Notice]) -> Matcher:
+    return build_matcher(lists, overrides=run_overrides(settings, lists, notices), workers=settings.workers)
+
+
+# --- search and explain ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: dict[str, list[SearchHit]]
+    lists: dict[str, SanctionsList]
+
+
+def run_search(settings: Settings, loader: ListLoader, query: str) -> Outcome[SearchResult]:
+    if not query.strip():
+        raise UsageError("the name to search for is empty")
+    codes, required = requested_lists(settings)
+    loaded = load_lists(loader, codes, required)
+    matcher = build_matcher(loaded.lists, workers=settings.workers)
+    hits = search(matcher, query, tuple(loaded.lists), limit=settings.limit)
+    return Outcome.of(SearchResult(query, hits, loaded.lists), loaded.notices, loaded.lists)
+
+
+@dataclass
+class ExplainResult:
+    entry: Entry
+    alignment: Alignment
+    matcher: Matcher
+
+
+def parse_entry_key(key: str) -> tuple[str, str]:
+    code, _, uid = key.partition(":")
+    code, uid = code.strip().lower(), uid.strip()
+    if not uid or code not in all_sources():
+        raise UsageError(f"expected LIST:UID such as us:29220, not {key!r} (lists: {', '.join(all_sources())})")
+    return code, uid
+
+
+def run_explain(settings: Settings, loader: ListLoader, key: str) -> Outcome[ExplainResult]:
+    code, uid = parse_entry_key(key)
+    loaded = load_lists(loader, (code, *(c for c in all_sources() if c != code)), {code})
+    lst = loaded.lists[code]
+    entry = next((e for e in lst.entries if e.uid == uid), None)
+    if entry is None:
+        raise UsageError(f"{code} has no entry {uid!r} in the list dated {lst.date or 'not stated'}")
+    notices = list(loaded.notices)
+    matcher = run_matcher(settings, loaded.lists, notices)
+    alignment = explain(matcher, entry, tuple(loaded.lists))
+    return Outcome.of(ExplainResult(entry, alignment, matcher), notices, loaded.lists)
+
+
+__all__ = [
+    "ExplainResult", "GapsResult", "ListFetcher", "ListLoader", "SearchResult", "exit_status", "is_degraded",
+    "run_explain", "run_fetch", "run_gaps", "run_lists", "run_search",
+]
