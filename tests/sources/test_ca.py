@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -21,11 +23,13 @@ from magcheck.sources.ca import (
     FILE,
     JVCFOR,
     SOURCE,
+    english_half,
     is_jvcfoa,
     make_uid,
     parse_dob,
     parse_files,
     programme_tag,
+    read_imo_column,
     regime_code,
     schedule_code,
     split_aliases,
@@ -689,3 +693,138 @@ def test_excerpt_records_are_verbatim_copies_of_the_full_file(shared_data: Path,
     full_records = {etree.tostring(r) for r in etree.parse(str(shared_data / "ca" / FILE)).getroot()}
     excerpt_records = [etree.tostring(r) for r in etree.parse(str(fixture_file)).getroot()]
     assert all(r in full_records for r in excerpt_records)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The live file since Aug 2026 (tests/fixtures/ca/2026: verbatim records, bilingual element names)
+
+LIVE_2026 = "ts_live_trimmed_2026-09-03.xml"
+
+
+def parse_2026(fixtures_dir: Path, name: str) -> SanctionsList:
+    return parse_files({FILE: fixtures_dir / "ca" / "2026" / name})
+
+
+def test_live_2026_records(fixtures_dir: Path) -> None:
+    live = parse_2026(fixtures_dir, LIVE_2026)
+    assert [e.uid for e in live.entries] == ["russia-1p1-94", "russia-1p2-1", "russia-1.1-2", "jvcfor-1"]
+    akimov = by_uid(live, "russia-1p1-94")
+    assert akimov.name == Name(text="Andrey Igorevich AKIMOV", given="Andrey Igorevich", surname="AKIMOV")
+    assert [(n.text, n.strength) for n in akimov.other_names] == [("Andrei", Strength.WEAK)]  # "Andrei "
+    assert (akimov.dobs, akimov.listed) == ((PartialDate(1953, 9, 22),), date(2019, 3, 15))
+    bank = by_uid(live, "russia-1p2-1")
+    assert (bank.type, bank.name.text, other_texts(bank)) == (
+        EntryType.ENTITY, "Aktsionerny Bank Russian Federation", ["Bank Rossiya"])
+    ammitto = parse_2026(fixtures_dir, "ammitto_record_spec_2026-08-27.xml")
+    assert [(e.uid, e.type, e.name.text) for e in ammitto.entries] == [
+        ("belarus-1p1-1", EntryType.INDIVIDUAL, "Khazalbek Bakhtibekovich Atabekov"),
+        ("belarus-1p2-1", EntryType.ENTITY, "Belaeronavigatsia Republican Unitary Air Navigation Services Enterprise")]
+
+
+@pytest.mark.parametrize("uid", ["russia-1.1-2", "jvcfor-1"])
+def test_a_2026_record_reads_as_its_2025_self(fixtures_dir: Path, excerpt: SanctionsList, uid: str) -> None:
+    """M/V Maria ("General Cargo | Cargo classique" since 2026) and Maduro: the same entry in both layouts."""
+    new, old = by_uid(parse_2026(fixtures_dir, LIVE_2026), uid), by_uid(excerpt, uid)
+    assert replace(new, raw=None) == replace(old, raw=None)
+
+
+def test_bilingual_ship_type_gives_the_english_half(fixtures_dir: Path) -> None:
+    maria = by_uid(parse_2026(fixtures_dir, LIVE_2026), "russia-1.1-2")
+    assert maria.remarks == "Vessel type: General Cargo; Built: 1986"
+    assert [(i.kind, i.value) for i in maria.identifiers] == [(IdKind.IMO, "8517839")]
+
+
+@pytest.mark.parametrize(("text", "english"), [
+    ("General Cargo | Cargo classique", "General Cargo"),  # 2026
+    ("General Cargo", "General Cargo"),  # 2025
+    ("Major General/major-général", "Major General/major-général"),  # a 2025 rank stays whole here
+    ("  Brigadier ", "Brigadier"),
+    (None, None),
+])
+def test_english_half(text: str | None, english: str | None) -> None:
+    assert english_half(text) == english
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A person's title is a position
+
+
+def test_title_of_a_person_is_a_position(excerpt: SanctionsList) -> None:
+    general = by_uid(excerpt, "syria-p2-60")  # "Major General/major-général"
+    assert general.positions == ("Major General",)
+    assert general.remarks == "Title: Major General/major-général"
+    assert by_uid(excerpt, "russia-1.1-2").positions == ()  # a ship's type is no position
+    assert by_uid(excerpt, "china-p1-5").positions == ()
+
+
+def test_full_positions(full: SanctionsList) -> None:
+    positions = Counter(p for e in full.entries for p in e.positions)
+    assert positions == {"Brigadier": 26, "Major General": 14, "Dr.": 9, "General": 6, "Lt. General": 4,
+                         "Colonel": 3, "Captain": 1}
+    assert all(e.type is EntryType.INDIVIDUAL for e in full.entries if e.positions)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The IMO column: a valid IMO number, or a name, never digits picked out of a name
+#
+# No record of the Sept 2025 file or of the 2026 samples has anything but a valid IMO number there; other
+# parsers of the live file report a few names (one in its own script). These variants write real text into
+# the IMO column of the real 2026 record of M/V Maria: another real ship's name ("Omskiy 103", record 3721
+# of the full file, whose digits the old parser made an IMO "103"), and a real Cyrillic name of the excerpt.
+
+CYRILLIC_NAME = "Общество с ограниченной ответственностью «КОРСАР»"  # russia-1p2-518's alias
+
+
+def maria_with_imo_column(fixtures_dir: Path, tmp_path: Path, value: str) -> Entry:
+    data = (fixtures_dir / "ca" / "2026" / LIVE_2026).read_text(encoding="utf-8")
+    original = "<ShipIMONumber-NumeroOMIDuNavire>8517839</ShipIMONumber-NumeroOMIDuNavire>"
+    assert data.count(original) == 1
+    changed = data.replace(original, f"<ShipIMONumber-NumeroOMIDuNavire>{value}</ShipIMONumber-NumeroOMIDuNavire>")
+    return by_uid(parse_files({FILE: write(tmp_path, changed)}), "russia-1.1-2")
+
+
+def test_a_name_in_the_imo_column_is_another_name(fixtures_dir: Path, tmp_path: Path) -> None:
+    maria = maria_with_imo_column(fixtures_dir, tmp_path, "Omskiy 103")
+    assert maria.type is EntryType.VESSEL
+    assert maria.identifiers == ()  # not IMO "103"
+    assert maria.other_names == (Name("Omskiy 103", NameKind.ALIAS),)
+
+
+def test_a_native_script_name_in_the_imo_column(fixtures_dir: Path, tmp_path: Path) -> None:
+    maria = maria_with_imo_column(fixtures_dir, tmp_path, CYRILLIC_NAME)
+    assert maria.identifiers == ()
+    assert maria.other_names == (Name(CYRILLIC_NAME, NameKind.NON_LATIN, script="Cyrillic"),)
+
+
+@pytest.mark.parametrize(("value", "identifiers"), [
+    ("IMO 8517839", ((IdKind.IMO, "8517839", None),)),
+    ("IMO8517839", ((IdKind.IMO, "8517839", None),)),
+    ("\u00a08517839 ", ((IdKind.IMO, "8517839", None),)),
+    ("8517838", ((IdKind.OTHER, "8517838", "ShipIMONumber, not a valid IMO number"),)),  # wrong check digit
+    ("851783", ((IdKind.OTHER, "851783", "ShipIMONumber, not a valid IMO number"),)),
+])
+def test_imo_column_numbers(fixtures_dir: Path, tmp_path: Path, value: str,
+                            identifiers: tuple[tuple[IdKind, str, str | None], ...]) -> None:
+    maria = maria_with_imo_column(fixtures_dir, tmp_path, value)
+    assert tuple((i.kind, i.value, i.note) for i in maria.identifiers) == identifiers
+    assert maria.other_names == ()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("8517839", ("8517839", None)),
+    ("Omskiy 103", (None, "Omskiy 103")),
+    ("IMO 851783", (None, None)),  # no name either: an `other` identifier
+    ("", (None, None)),
+    (None, (None, None)),
+])
+def test_read_imo_column(text: str | None, expected: tuple[str | None, str | None]) -> None:
+    identifier, name = read_imo_column(text)
+    assert ((identifier.value if identifier and identifier.kind is IdKind.IMO else None), name) == expected
+
+
+def test_full_imo_numbers_are_all_valid(full: SanctionsList) -> None:
+    vessels = [e for e in full.entries if e.type is EntryType.VESSEL]
+    assert len(vessels) == 310
+    assert all([i.kind for i in v.identifiers] == [IdKind.IMO] for v in vessels)
+    assert not [i for e in full.entries for i in e.identifiers if i.kind is not IdKind.IMO]
+    assert all(v.other_names == () for v in vessels)  # no name came out of the IMO column

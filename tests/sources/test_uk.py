@@ -6,7 +6,9 @@ Fixture tests read the trimmed real excerpts in tests/fixtures/uk (always run); 
 
 from __future__ import annotations
 
+import random
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -42,10 +44,16 @@ def by_uid(parsed: SanctionsList) -> dict[str, Entry]:
     return entries
 
 
+# Read from the business-registration text, which the XML snapshot lost for 28 groups (see
+# test_full_layouts_agree_on_the_new_fields); compared apart from the other identifiers.
+REGISTRATION_KINDS = (IdKind.REGISTRATION, IdKind.TAX, IdKind.OTHER)
+
+
 def comparable(entry: Entry) -> dict[str, object]:
     """What both layouts must agree on. FKA counts as alias: the XML snapshot writes ConList's FKA names as
-    "Alias". Left out: remarks and identifier notes (the XML snapshot dropped some of ConList's text) and
-    the script of non-Latin names (the XML snapshot copied one row's script to all of a group's names)."""
+    "Alias". Left out: remarks and identifier notes (the XML snapshot dropped some of ConList's text), the
+    script of non-Latin names (the XML snapshot copied one row's script to all of a group's names) and the
+    registration numbers (`REGISTRATION_KINDS`)."""
     def kind(k: NameKind) -> NameKind:
         return NameKind.ALIAS if k is NameKind.FORMER else k
 
@@ -58,7 +66,7 @@ def comparable(entry: Entry) -> dict[str, object]:
         "nationalities": entry.nationalities,
         "countries": set(entry.countries),
         "gender": entry.gender,
-        "identifiers": {(i.kind, i.value) for i in entry.identifiers},
+        "identifiers": {(i.kind, i.value) for i in entry.identifiers if i.kind not in REGISTRATION_KINDS},
     }
 
 
@@ -529,3 +537,360 @@ def test_full_known_truths(full_xml: SanctionsList, full_conlist: SanctionsList)
 def test_full_conlist_former_names(full_conlist: SanctionsList) -> None:
     former = [n for e in full_conlist.entries for n in e.other_names if n.kind is NameKind.FORMER]
     assert len(former) == 15  # 27 FKA rows, 15 distinct names
+
+
+# --- The live file since 2026: regime titles ------------------------------------------------------------
+
+# Every RegimeName OpenSanctions matches in the live FCDO file (Aug 2026; tests/fixtures/uk/2026/README.md),
+# with the tag it must get: the one the April 2025 file and ConList give the same regime.
+LIVE_REGIME_TAGS = {
+    "The Global Irregular Migration and Trafficking in Persons Sanctions Regulations 2025":
+        "Global Irregular Migration and Trafficking in Persons",
+    "The Global Human Rights Sanctions Regulations 2020": "Global Human Rights",
+    "The Global Anti-Corruption Sanctions Regulations 2021": "Global Anti-Corruption",
+    "The Democratic Republic of the Congo (Sanctions) (EU Exit) Regulations 2019": "Democratic Republic of the Congo",
+    "The Afghanistan (Sanctions) (EU Exit) Regulations 2020": "Afghanistan",
+    "The Republic of Belarus (Sanctions) (EU Exit) Regulations 2019": "Belarus",
+    "The Bosnia and Herzegovina (Sanctions) (EU Exit) Regulations 2020": "Bosnia and Herzegovina",
+    "The Central African Republic (Sanctions) (EU Exit) Regulations 2020": "Central African Republic",
+    "The Chemical Weapons (Sanctions) (EU Exit) Regulations 2019": "Chemical Weapons",
+    "The Cyber (Sanctions) (EU Exit) Regulations 2020": "Cyber",
+    "The Republic of Guinea-Bissau (Sanctions) (EU Exit) Regulations 2019": "Guinea-Bissau",
+    "The Libya (Sanctions) (EU Exit) Regulations 2020": "Libya",
+    "The Mali (Sanctions) (EU Exit) Regulations 2020": "Mali",
+    "The Myanmar (Sanctions) Regulations 2021": "Myanmar",
+    "The Russia (Sanctions) (EU Exit) Regulations 2019": "Russia",
+    "The Syria (Sanctions) (EU Exit) Regulations 2019": "Syria",
+    "The Iraq (Sanctions) (EU Exit) Regulations 2020": "Iraq",
+    "The Nicaragua (Sanctions) (EU Exit) Regulations 2020": "Nicaragua",
+    "The Somalia (Sanctions) (EU Exit) Regulations 2020": "Somalia",
+    "The South Sudan (Sanctions) (EU Exit) Regulations 2019": "South Sudan",
+    "The Sudan (Sanctions) (EU Exit) Regulations 2020": "Sudan",
+    "The Yemen (Sanctions) (EU Exit) Regulations 2020": "Yemen",
+    "The Venezuela (Sanctions) (EU Exit) Regulations 2019": "Venezuela",
+    "The Haiti (Sanctions) Regulations 2022": "Haiti",
+    "The Guinea (Sanctions) (EU Exit) Regulations 2019": "Guinea",
+    "The Counter-Terrorism (International Sanctions) (EU Exit) Regulations 2019": "Counter-Terrorism (International)",
+    "The Counter-Terrorism (Sanctions) (EU Exit) Regulations 2019": "Counter-Terrorism (Domestic)",
+    "The Iran (Sanctions) Regulations 2023": "Iran",
+    "The Iran (Sanctions) (Nuclear) (EU Exit) Regulations 2019": "Iran (Nuclear)",
+    "The Democratic People's Republic of Korea (Sanctions) (EU Exit) Regulations 2019":
+        "Democratic People's Republic of Korea",
+    "Isil (Da'esh) and Al-Qaeda (United Nations Sanctions) (EU Exit) Regulations 2019": "ISIL (Da'esh) and Al-Qaida",
+}
+NEW_SINCE_2025 = "Global Irregular Migration and Trafficking in Persons"
+
+
+def live_regime_titles(fixtures_dir: Path) -> list[str]:
+    path = fixtures_dir / "uk" / "2026" / "opensanctions_gb_fcdo_regime_names_2026-08.txt"
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_every_live_regime_title_has_its_tag(fixtures_dir: Path) -> None:
+    titles = live_regime_titles(fixtures_dir)
+    assert len(titles) == len(set(titles)) == 31
+    assert set(titles) == set(LIVE_REGIME_TAGS)
+    assert {title: uk.regime_short_name(title) for title in titles} == LIVE_REGIME_TAGS
+
+
+@pytest.mark.parametrize(("live", "before"), [
+    ("Isil (Da'esh) and Al-Qaeda (United Nations Sanctions) (EU Exit) Regulations 2019",
+     "The ISIL (Da'esh) and Al-Qaida (United Nations Sanctions) (EU Exit) Regulations 2019"),
+    ("The Republic of Guinea-Bissau (Sanctions) (EU Exit) Regulations 2019",
+     "The Guinea-Bissau (Sanctions) (EU Exit) Regulations 2019"),
+    ("Isil (Da'esh) and Al-Qaeda (United Nations Sanctions) (EU Exit) Regulations 2019", "ISIL (Da'esh) and Al-Qaida"),
+])
+def test_a_respelt_title_keeps_its_tag(live: str, before: str) -> None:
+    """The two titles the live file spells otherwise than the April 2025 file (the second is ConList's)."""
+    assert uk.regime_short_name(live) == uk.regime_short_name(before)
+
+
+def test_the_isil_designation_of_the_live_layout(fixtures_dir: Path) -> None:
+    """The one 2026 sample under the re-spelt title (its values look edited; its RegimeName is the live one)."""
+    entry = by_uid(parse_sample(fixtures_dir, "gsmiguel_sample_uk_sanctions.xml"))["AQD0195"]
+    assert entry.programs == ("ISIL (Da'esh) and Al-Qaida",)
+
+
+def test_live_tags_are_the_2025_tags(fixtures_dir: Path, full_conlist: SanctionsList) -> None:
+    conlist_tags = {p for e in full_conlist.entries for p in e.programs}
+    live_tags = {uk.regime_short_name(title) for title in live_regime_titles(fixtures_dir)}
+    assert live_tags - conlist_tags == {NEW_SINCE_2025}
+    assert conlist_tags - live_tags == {"Zimbabwe"}  # revoked before 2026
+    assert set(uk.KNOWN_REGIMES) == conlist_tags | {NEW_SINCE_2025}
+
+
+# --- One person under two regimes: the same entry whatever the file order --------------------------------
+
+_BLOCK = re.compile(r"  <Designation>\n.*?</Designation>\n", re.DOTALL)
+
+
+def designation_of(text: str, uid: str) -> str:
+    found = [block for block in _BLOCK.findall(text) if f"<UniqueID>{uid}</UniqueID>" in block]
+    assert len(found) == 1, uid
+    return found[0]
+
+
+def with_second_regimes(text: str) -> str:
+    """The fixture XML as the live file writes two groups: one Designation per regime, one OFSIGroupID.
+
+    The snapshot kept one regime per group; ConList names the others (BEL0047 and GHR0051, Global Human
+    Rights since 29/09/2020; INU0082 and SYR0310). The second Designation is the real first one with its
+    UniqueID, RegimeName and date changed; SYR0310's names come in reverse order, so its first "Primary
+    Name" is the other one of the group's two."""
+    ghr = (designation_of(text, "BEL0047").replace("<UniqueID>BEL0047<", "<UniqueID>GHR0051<")
+           .replace("The Republic of Belarus (Sanctions) (EU Exit) Regulations 2019",
+                    "The Global Human Rights Sanctions Regulations 2020")
+           .replace("<DateDesignated>31/12/2020<", "<DateDesignated>29/09/2020<"))
+    qods = designation_of(text, "INU0082")
+    names = re.search(r"(<Names>\n)(.*?)(    </Names>)", qods, re.DOTALL)
+    assert names is not None
+    reversed_names = "".join(reversed(names[2].splitlines(keepends=True)))
+    syr = (qods.replace(names[0], names[1] + reversed_names + names[3])
+           .replace("<UniqueID>INU0082<", "<UniqueID>SYR0310<")
+           .replace("The Iran (Sanctions) (Nuclear) (EU Exit) Regulations 2019",
+                    "The Syria (Sanctions) (EU Exit) Regulations 2019"))
+    return text.replace("</Designations>", ghr + syr + "</Designations>")
+
+
+def reordered(text: str, order: str) -> str:
+    blocks = _BLOCK.findall(text)
+    head, tail = text[: text.index(blocks[0])], text[text.rindex(blocks[-1]) + len(blocks[-1]):]
+    if order == "reversed":
+        blocks.reverse()
+    else:
+        random.Random(2026).shuffle(blocks)
+    return head + "".join(blocks) + tail
+
+
+def parse_text(tmp_path: Path, text: str, folder: str = "xml") -> SanctionsList:
+    (tmp_path / folder).mkdir(exist_ok=True)
+    (tmp_path / folder / XML).write_text(text, encoding="utf-8")
+    return uk.parse_xml_files({XML: tmp_path / folder / XML})
+
+
+@pytest.fixture(scope="module")
+def two_regime_text(fixtures_dir: Path) -> str:
+    return with_second_regimes((fixtures_dir / "uk" / XML).read_text(encoding="utf-8"))
+
+
+def test_designations_of_one_group_merge_by_unique_id(tmp_path: Path, two_regime_text: str,
+                                                      fixture_conlist: SanctionsList) -> None:
+    entries = by_uid(parse_text(tmp_path, two_regime_text))
+    assert len(entries) == 38 and "GHR0051" not in entries and "SYR0310" not in entries
+    qods = entries["INU0082"]
+    assert qods.name.text == "ISLAMIC REVOLUTIONARY GUARD CORPS (IRGC) QODS FORCE"  # INU0082's first primary name
+    assert qods.programs == ("Iran (Nuclear)", "Syria") == by_uid(fixture_conlist)["INU0082"].programs
+    assert qods.raw is not None and qods.raw.locator == "UniqueID INU0082, SYR0310"  # the other id stays findable
+    assert entries["BEL0047"].raw is not None and entries["BEL0047"].raw.locator == "UniqueID BEL0047, GHR0051"
+
+
+@pytest.mark.parametrize("order", ["reversed", "shuffled"])
+def test_file_order_does_not_change_the_entries(tmp_path: Path, two_regime_text: str, order: str) -> None:
+    """A reordered file must not make `--changes` report new and closed gaps: same uids, same entries."""
+    expected = by_uid(parse_text(tmp_path, two_regime_text))
+    text = reordered(two_regime_text, order)
+    if order == "reversed":  # the test means something: SYR0310 (other primary name first) now comes first
+        assert text.index("<UniqueID>SYR0310<") < text.index("<UniqueID>INU0082<")
+        assert text.index("<UniqueID>GHR0051<") < text.index("<UniqueID>BEL0047<")
+    assert by_uid(parse_text(tmp_path, text, "reordered")) == expected
+
+
+def test_full_file_reversed_gives_the_same_entries(shared_data: Path, tmp_path: Path,
+                                                   full_xml: SanctionsList) -> None:
+    text = (shared_data / "uk" / XML).read_text(encoding="utf-8")
+    assert by_uid(parse_text(tmp_path, reordered(text, "reversed"))) == by_uid(full_xml)
+
+
+# --- Listing dates: missing or unreadable is None, never a guess -----------------------------------------
+
+
+def parse_sample(fixtures_dir: Path, name: str) -> SanctionsList:
+    return uk.parse_xml_files({XML: fixtures_dir / "uk" / "2026" / name})
+
+
+LIVE = "ts_live_trimmed_2026-09-02.xml"
+
+
+@pytest.mark.parametrize(("written", "warned"), [
+    (None, False), ("", False), ("dd/mm/2012", True), ("31/02/2012", True), ("2012", True), ("29.06.2012", True)])
+def test_designation_date_missing_or_unreadable(fixtures_dir: Path, tmp_path: Path, written: str | None,
+                                                warned: bool) -> None:
+    text = (fixtures_dir / "uk" / "2026" / LIVE).read_text(encoding="utf-8")
+    original = "    <DateDesignated>29/06/2012</DateDesignated>\n"  # AFG0001's
+    assert text.count(original) == 1
+    replacement = "" if written is None else f"    <DateDesignated>{written}</DateDesignated>\n"
+    parsed = parse_text(tmp_path, text.replace(original, replacement))
+    entries = by_uid(parsed)
+    assert entries["AFG0001"].listed is None
+    assert entries["AFG0006"].listed == date(2001, 1, 25)
+    if warned:
+        assert parsed.warnings == [f"{XML}: 1 designation(s) with a DateDesignated that is not a dd/mm/yyyy date "
+                                   "(AFG0001); they have no listing date"]
+    else:
+        assert parsed.warnings == []
+
+
+def test_live_samples_have_every_listing_date(fixtures_dir: Path) -> None:
+    for name in ("gsmiguel_sample_uk_sanctions.xml", "py_schema_2026-07-06.xml", "ts_fragments_2026-08-26.xml", LIVE):
+        parsed = parse_sample(fixtures_dir, name)
+        assert all(e.listed for e in parsed.entries) and parsed.warnings == [], name
+
+
+def test_a_group_takes_the_date_it_has(tmp_path: Path, two_regime_text: str) -> None:
+    """GHR0051 (29/09/2020) without its date: BEL0047's 31/12/2020, not a guess at the other one."""
+    ghr = designation_of(two_regime_text, "GHR0051")
+    text = two_regime_text.replace(ghr, ghr.replace("<DateDesignated>29/09/2020</DateDesignated>", ""))
+    assert by_uid(parse_text(tmp_path, text))["BEL0047"].listed == date(2020, 12, 31)
+
+
+# --- Measures: what the UK imposes, asset freeze or not ---------------------------------------------------
+
+
+def test_measures_of_the_live_file(fixtures_dir: Path) -> None:
+    live = by_uid(parse_sample(fixtures_dir, LIVE))
+    assert live["AFG0001"].measures == ("Asset freeze",)
+    assert live["AFG0006"].measures == ("Asset freeze", "Travel ban")  # "Asset freeze|Travel Ban"
+    sample = by_uid(parse_sample(fixtures_dir, "gsmiguel_sample_uk_sanctions.xml"))
+    # A ship under the UN port-entry ban only: no asset freeze, so it was never on OFSI's ConList.
+    petrel = sample["DPR0075"]
+    assert (petrel.type, petrel.name.text, petrel.measures) == (
+        EntryType.VESSEL, "Petrel 8", ("Prohibition of port entry",))
+    assert "Asset freeze" not in petrel.measures
+    # "Asset freeze|Director Disqualification Sanction" (this sample's record looks edited: see the README).
+    assert sample["BEL0107"].measures == ("Asset freeze", "Director disqualification sanction")
+
+
+def test_measures_from_the_indicators_alone(fixtures_dir: Path, tmp_path: Path) -> None:
+    """A Designation with SanctionsImposedIndicators but no SanctionsImposed text still says what applies."""
+    text = (fixtures_dir / "uk" / "2026" / "gsmiguel_sample_uk_sanctions.xml").read_text(encoding="utf-8")
+    without_text = re.sub(r"\s*<SanctionsImposed>[^<]*</SanctionsImposed>", "", text)
+    assert without_text.count("<SanctionsImposedIndicators>") == 5 and "<SanctionsImposed>" not in without_text
+    entries = by_uid(parse_text(tmp_path, without_text))
+    assert entries["DPR0075"].measures == ("Prohibition of port entry",)  # <ProhibitionOfPortEntry>true
+    assert entries["AFG0001"].measures == ("Asset freeze",)  # <TravelBan>false</TravelBan> is no measure
+    assert entries["AFG0006"].measures == ("Asset freeze", "Travel ban")
+    assert entries["BEL0107"].measures == ("Asset freeze", "Director disqualification sanction")
+    assert entries["AQD0195"].measures == ("Asset freeze", "Travel ban")
+
+
+def test_conlist_states_no_measures(fixture_conlist: SanctionsList, fixture_xml: SanctionsList) -> None:
+    """ConList has no measures column; the April 2025 XML snapshot writes "Asset freeze" for all."""
+    assert {e.measures for e in fixture_conlist.entries} == {()}
+    assert {e.measures for e in fixture_xml.entries} == {("Asset freeze",)}
+
+
+# --- Positions, UN references, registration numbers, ships -------------------------------------------------
+
+
+def test_positions(fixture_entries: dict[str, Entry], fixtures_dir: Path) -> None:
+    assert fixture_entries["GHR0086"].positions == ("Cleric (“Pir”) of Bharchundi Sharif Shrine",)
+    assert fixture_entries["AFG0030"].positions == (  # ConList "(1) ... (2) ..."
+        "President of Central Bank (Da Afghanistan Bank) under the Taliban regime",
+        "Minister of Finance under the Taliban regime")
+    assert fixture_entries["GHR0079"].positions == ()
+    live = by_uid(parse_sample(fixtures_dir, "gsmiguel_sample_uk_sanctions.xml"))
+    assert live["AFG0006"].positions == ("Deputy Minister of Agriculture under the Taliban regime",)
+
+
+def test_un_references(fixture_entries: dict[str, Entry], fixtures_dir: Path) -> None:
+    refs = {uid: fixture_entries[uid].un_ref for uid in ("CAF0013", "AQD0199", "DRC0015", "IRQ0053", "GHR0078")}
+    assert refs == {"CAF0013": "CFi.012", "AQD0199": "QDi.291", "DRC0015": "CDe.001", "IRQ0053": "IQe.200",
+                    "GHR0078": None}
+    live = by_uid(parse_sample(fixtures_dir, LIVE))
+    assert (live["AFG0001"].un_ref, live["AFG0006"].un_ref) == ("TAe.010", "TAi.002")
+
+
+def test_registration_numbers(fixture_entries: dict[str, Entry], fixtures_dir: Path) -> None:
+    def registration(entry: Entry) -> list[tuple[IdKind, str, str | None, str | None]]:
+        return [(i.kind, i.value, i.country, i.note) for i in entry.identifiers if i.kind in REGISTRATION_KINDS]
+
+    assert registration(fixture_entries["GAC0072"]) == [  # "(1) OGRN: 1247700291200 (2) KPP: 770701001 (3) INN: ..."
+        (IdKind.REGISTRATION, "1247700291200", "Russia", "OGRN"), (IdKind.OTHER, "770701001", "Russia", "KPP"),
+        (IdKind.TAX, "9707028663", None, "INN")]
+    assert registration(fixture_entries["RUS2305"]) == [
+        (IdKind.REGISTRATION, "170440031562", "Kazakhstan", "BIN")]  # "(1) Kazakhstan BIN - 170440031562"
+    assert registration(fixture_entries["RUS2427"]) == [(IdKind.REGISTRATION, "33866023", None, None)]
+    live = by_uid(parse_sample(fixtures_dir, "gsmiguel_sample_uk_sanctions.xml"))
+    assert registration(live["BEL0107"]) == [  # <BusinessRegistrationNumber>UK Company no. 06527449
+        (IdKind.REGISTRATION, "06527449", "United Kingdom", "UK Company no")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [  # values of ConList's "(Business Reg No):", 14 April 2025
+    ("1137711000074 (Russia)", [(IdKind.REGISTRATION, "1137711000074", "Russia", None)]),
+    ("Russian TIN: 7718763393", [(IdKind.TAX, "7718763393", "Russia", "TIN")]),
+    ("9709056472 - Russia INN", [(IdKind.TAX, "9709056472", "Russia", "INN")]),
+    ("1117746568829 (Russia). Tax ID No. 7735579027 (Russia)", [
+        (IdKind.REGISTRATION, "1117746568829", "Russia", None), (IdKind.TAX, "7735579027", "Russia", "Tax ID No")]),
+    ("(1) OGRN – 1125261000040 (2) INN – 5261079332 (3) KPP - 526101001", [
+        (IdKind.REGISTRATION, "1125261000040", "Russia", "OGRN"), (IdKind.TAX, "5261079332", None, "INN"),
+        (IdKind.OTHER, "526101001", "Russia", "KPP")]),
+    ("INN - 1831117433 OGRN - 1061831040688", [
+        (IdKind.TAX, "1831117433", None, "INN"), (IdKind.REGISTRATION, "1061831040688", "Russia", "OGRN")]),
+    ("TIN: 7703436139, Registration number: 5177746148784", [
+        (IdKind.TAX, "7703436139", None, "TIN"), (IdKind.REGISTRATION, "5177746148784", None, "Registration number")]),
+    ("(1) 440111000105746 (Company registration number) (2) 190748254 (China Organisation code)", [
+        (IdKind.REGISTRATION, "440111000105746", None, "Company registration number"),
+        (IdKind.REGISTRATION, "190748254", None, "China Organisation code")]),
+    ("(1) (УНН/ИНН): 190950894 (Belarus) (2) 7704734000/770301001 (Russia)", [
+        (IdKind.TAX, "190950894", "Belarus", "УНН/ИНН"),
+        (IdKind.REGISTRATION, "7704734000/770301001", "Russia", None)]),
+    ("1067746244026 dated 27/07/1992. Tax ID: 7705713236", [  # the date is no number
+        (IdKind.REGISTRATION, "1067746244026", None, None), (IdKind.TAX, "7705713236", None, "Tax ID")]),
+    ("Business Identification Number: RU07586894 \n\nTax Identification Number: 1657032272", [
+        (IdKind.REGISTRATION, "RU07586894", None, "Business Identification Number"),
+        (IdKind.TAX, "1657032272", None, "Tax Identification Number")]),
+    ("1 149 102 007 933", [(IdKind.REGISTRATION, "1 149 102 007 933", None, None)]),  # one number, spaced
+    ("(1) INN: 7708696860 (2) TIN: 7708696860", [(IdKind.TAX, "7708696860", None, "INN")]),  # once
+    ("License number: 328 INN: 7831000122 OGRN: 1027800000084", [  # too short to name anything: left out
+        (IdKind.TAX, "7831000122", None, "INN"), (IdKind.REGISTRATION, "1027800000084", "Russia", "OGRN")]),
+    ("UEN ID: 202022772K", [(IdKind.REGISTRATION, "202022772K", None, "UEN ID")]),
+    ("1534407 (BVI)", [(IdKind.REGISTRATION, "1534407", "British Virgin Islands", None)]),
+])
+def test_registration_identifiers(text: str, expected: list[tuple[IdKind, str, str | None, str | None]]) -> None:
+    assert [(i.kind, i.value, i.country, i.note) for i in uk.registration_identifiers(text)] == expected
+
+
+def test_ship_flags_and_type(fixture_entries: dict[str, Entry], fixtures_dir: Path) -> None:
+    ji_song = fixture_entries["DPR0104"]  # ConList "(Flag of ship):North Korea"
+    assert ji_song.type is EntryType.VESSEL and ji_song.countries == ("North Korea",)
+    petrel = by_uid(parse_sample(fixtures_dir, "gsmiguel_sample_uk_sanctions.xml"))["DPR0075"]
+    assert petrel.countries == ("Comoros", "India")  # current, then previous flag
+    assert [(i.kind, i.value) for i in petrel.identifiers] == [(IdKind.IMO, "9562233")]  # "IMO9562233"
+    assert petrel.un_ref == "KPv.001"
+    assert petrel.remarks is not None and petrel.remarks.startswith("Vessel type: Bulk Carrier; ")
+
+
+def test_an_imo_number_with_a_wrong_check_digit_is_no_imo(fixtures_dir: Path, tmp_path: Path) -> None:
+    text = (fixtures_dir / "uk" / XML).read_text(encoding="utf-8")
+    assert text.count("<IMONumber>IMO8898740<") == 1  # JI SONG 6
+    entry = by_uid(parse_text(tmp_path, text.replace("<IMONumber>IMO8898740<", "<IMONumber>IMO8898741<")))["DPR0104"]
+    assert [(i.kind, i.value) for i in entry.identifiers] == [(IdKind.OTHER, "IMO8898741")]
+
+
+def test_full_layouts_agree_on_the_new_fields(full_xml: SanctionsList, full_conlist: SanctionsList) -> None:
+    """Where the April 2025 XML snapshot differs from ConList, it lost or added text when it was re-laid."""
+    xml_entries, csv_entries = by_uid(full_xml), by_uid(full_conlist)
+    positions = [uid for uid, e in xml_entries.items() if e.positions != csv_entries[uid].positions]
+    assert positions == ["BEL0139"]  # an entity with a Position in ConList: the XML has no place for it
+    un_refs = {uid for uid, e in xml_entries.items() if e.un_ref != csv_entries[uid].un_ref}
+    assert un_refs == {e.uid for e in full_xml.entries if e.type is EntryType.VESSEL}  # its <UNReferenceNumber>
+    lost = []
+    for uid, entry in xml_entries.items():
+        numbers = {i for i in entry.identifiers if i.kind in REGISTRATION_KINDS}
+        expected = {i for i in csv_entries[uid].identifiers if i.kind in REGISTRATION_KINDS}
+        assert numbers <= expected, uid
+        lost += [uid] if numbers != expected else []
+    assert len(lost) == 28  # "(Business Reg No)" after the statement of reasons, which the snapshot cut off
+    assert "RUS1950" in lost
+
+
+def test_full_conlist_new_fields(full_conlist: SanctionsList) -> None:
+    kinds = Counter(i.kind for e in full_conlist.entries for i in e.identifiers if i.kind in REGISTRATION_KINDS)
+    assert kinds == {IdKind.REGISTRATION: 204, IdKind.TAX: 123, IdKind.OTHER: 12}
+    assert sum(any(i.kind in REGISTRATION_KINDS for i in e.identifiers) for e in full_conlist.entries) == 252
+    assert sum(bool(e.positions) for e in full_conlist.entries) == 2574
+    assert sum(bool(e.un_ref) for e in full_conlist.entries) == 866
+    assert all(re.fullmatch(r"[A-Z]{2}[a-z]\.\d{3}", e.un_ref) for e in full_conlist.entries if e.un_ref)
+    entries = by_uid(full_conlist)
+    assert (entries["AQD0031"].un_ref, entries["DRC0065"].un_ref) == ("QDe.145", "CDi.037")  # "QDE.145", "CDi. 037"
+    assert entries["DPR0103"].countries == ("North Korea", "Panama", "South Korea")  # "Panama. South Korea"

@@ -9,7 +9,11 @@ Choices made on the real data:
 - uid = regime code + schedule code + item ("china-p1-5", "jvcfor-1", "russia-1p1-123"): nothing else is stable.
 - `EntityOrShip` with an IMO number or a ship type in `TitleOrShip` is a vessel; its
   `DateOfBirthOrShipBuildDate` is a build year and goes to the remarks ("Vessel type: Oil Tanker; Built:
-  2002"), never to `dobs`. For a person `TitleOrShip` is a title ("Title: Brigadier").
+  2002"), never to `dobs`. For a person `TitleOrShip` is a title ("Title: Brigadier"), also kept in
+  English as a position. Since 2026 titles and ship types come in both languages ("General Cargo | Cargo
+  classique"): the English half is kept.
+- `ShipIMONumber` is an IMO number only when it is one (7 digits, right check digit); a name written there
+  is another name of the ship, never digits to make an IMO of (see `read_imo_column`).
 - An entity name written "English/French" gives the English one as primary and the French as an alias; an
   "(also known as ...)" inside the name becomes aliases.
 - A person's one-word alias (a first name, a nickname) is weak; everything else is strong.
@@ -42,12 +46,13 @@ from magcheck.model import (
     Strength,
 )
 from magcheck.sources._common import (
-    _safe_parser,
     clean,
+    imo_number,
     iter_children,
-    local_name,
-    month_number,
+    local_tag,
+    month_from_word,
     parse_dmy_date,
+    parse_xml,
     partial_date,
     read_checked,
 )
@@ -101,16 +106,11 @@ def parse_bytes(data: bytes, file: str = FILE) -> SanctionsList:
 def _parse_document(data: bytes, file: str) -> etree._Element:
     """Safe XML parse; the root must be `data-set` (or a bilingual `data-set-...`), so that another list's
     XML saved under this name is refused rather than read as zero records."""
-    try:
-        root = etree.fromstring(data, parser=_safe_parser(remove_blank_text=True))
-    except etree.XMLSyntaxError as exc:
-        raise ListFileError(CODE, file, f"truncated or malformed XML ({exc.msg})") from None
-    if root is None:
-        raise ListFileError(CODE, file, "no XML document found")
-    tag = local_name(root)
-    if not re.sub(r"[^a-z]", "", tag.lower()).startswith("dataset"):
-        raise ListFileError(CODE, file, f"unexpected XML root <{tag}>, expected <data-set> (schema changed?)")
-    return root
+    return parse_xml(CODE, file, data, "data-set", root_matches=_is_data_set)
+
+
+def _is_data_set(root_name: str) -> bool:
+    return re.sub(r"[^a-z]", "", root_name.lower()).startswith("dataset")
 
 
 def _iter_records(root: etree._Element) -> Iterable[etree._Element]:
@@ -128,7 +128,7 @@ _FIELD_SYNONYMS = {"titleorshiptype": "titleorship"}
 def _field_key(tag: str) -> str:
     """`Country-Pays` and `Country` are the same field: the part before the first hyphen, lower-cased
     (namespace, if any, dropped)."""
-    key = tag.rsplit("}", 1)[-1].split("-", 1)[0].strip().lower()
+    key = local_tag(tag).split("-", 1)[0].strip().lower()
     return _FIELD_SYNONYMS.get(key, key)
 
 
@@ -149,7 +149,8 @@ def parse_record(fields: Mapping[str, str], index: int, file: str = FILE) -> Ent
             raise ListFileError(CODE, file, f"record {index} has no {required.title()} (schema changed?)")
     programme = programme_tag(fields["country"])
     entry_type = _entry_type(fields)
-    name, other_names = _names(fields, entry_type)
+    imo, ship_name = read_imo_column(fields.get("shipimonumber"))
+    name, other_names = _names(fields, entry_type, ship_name)
     if not name.text:
         raise ListFileError(CODE, file, f"record {index} has no name (schema changed?)")
     dobs: tuple[PartialDate, ...] = ()
@@ -166,10 +167,11 @@ def parse_record(fields: Mapping[str, str], index: int, file: str = FILE) -> Ent
         programs=(programme,),
         dobs=dobs,
         dob_texts=dob_texts,
-        identifiers=_identifiers(fields),
+        identifiers=(imo,) if imo else (),
         listed=parse_listing_date(fields.get("dateoflisting")),
         remarks=_remarks(fields, entry_type),
         raw=RawRef(file, f"record {index}"),
+        positions=_positions(fields, entry_type),
     )
 
 
@@ -231,9 +233,11 @@ def _entry_type(fields: Mapping[str, str]) -> EntryType:
     return EntryType.ENTITY
 
 
-def _names(fields: Mapping[str, str], entry_type: EntryType) -> tuple[Name, tuple[Name, ...]]:
+def _names(fields: Mapping[str, str], entry_type: EntryType,
+           ship_name: str | None = None) -> tuple[Name, tuple[Name, ...]]:
+    """The primary name and the other names; `ship_name` is a name found in the IMO column."""
     individual = entry_type is EntryType.INDIVIDUAL
-    extra: list[tuple[str, str | None]] = []
+    extra: list[tuple[str, str | None]] = [(ship_name, None)] if ship_name else []
     if individual:
         given, surname = clean(fields.get("givenname")), clean(fields.get("lastname"))
         text = " ".join(part for part in (given, surname) if part)
@@ -277,14 +281,53 @@ def _alias_name(text: str, label: str | None, individual: bool) -> Name:
     )
 
 
-def _identifiers(fields: Mapping[str, str]) -> tuple[Identifier, ...]:
-    digits = "".join(c for c in fields.get("shipimonumber", "") if c.isdigit())
-    return (Identifier(IdKind.IMO, digits),) if digits else ()
+_IMO_WORD = re.compile(r"^IMO\b\W*", re.IGNORECASE)
+
+
+def read_imo_column(text: str | None) -> tuple[Identifier | None, str | None]:
+    """`ShipIMONumber` as (identifier, ship name): a 7-digit number with a valid check digit (optionally
+    written "IMO ...") is the IMO number; a few live records hold a name there instead (one in its own
+    script), which is another name of the ship, never digits to make an IMO of; a number that is no valid
+    IMO number is kept, as an `other` identifier."""
+    value = clean(text)
+    if not value:
+        return None, None
+    imo = imo_number(value)
+    if imo:
+        return Identifier(IdKind.IMO, imo), None
+    if _LETTER.search(_IMO_WORD.sub("", value)):
+        return None, value
+    return Identifier(IdKind.OTHER, value, note="ShipIMONumber, not a valid IMO number"), None
+
+
+# The live file writes a title or a ship type in both languages since 2026, "General Cargo | Cargo classique"
+# (spaces on either side or none); the 2025 file writes ranks "Major General/major-général".
+_BILINGUAL_BAR = re.compile(r"\s*\|\s*")
+_FRENCH_AFTER_SLASH = re.compile(r"\s*/\s*(?=[a-zà-ÿ])")
+
+
+def english_half(text: str | None) -> str | None:
+    """The English half of a bilingual title or ship type ("General Cargo | Cargo classique" -> "General
+    Cargo"); a value in one language comes back whole."""
+    cleaned = clean(text)
+    if not cleaned:
+        return None
+    return clean(_BILINGUAL_BAR.split(cleaned, 1)[0]) or cleaned
+
+
+def _positions(fields: Mapping[str, str], entry_type: EntryType) -> tuple[str, ...]:
+    """A person's `TitleOrShip` (a rank: "Brigadier", "Major General/major-général"), in English."""
+    if entry_type is not EntryType.INDIVIDUAL:
+        return ()
+    title = english_half(fields.get("titleorship"))
+    if not title:
+        return ()
+    return (clean(_FRENCH_AFTER_SLASH.split(title, 1)[0]) or title,)
 
 
 def _remarks(fields: Mapping[str, str], entry_type: EntryType) -> str | None:
     """`TitleOrShip` is a person's title or a ship's type; a ship's build date is not a date of birth."""
-    title = clean(fields.get("titleorship"))
+    title = english_half(fields.get("titleorship"))
     parts: list[str] = []
     if entry_type is EntryType.VESSEL:
         if title:
@@ -317,11 +360,6 @@ _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _YEAR_RANGE = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
 _MONTH_YEAR = re.compile(r"^([A-Za-z]{3,9})\.?[-\s](\d{2}|\d{4})$")  # "Sep-99" (Excel), "Sep 1999"
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[-\s]([A-Za-z]{3,9})\.?[-\s](\d{4})$")
-_MONTH_WORDS = frozenset((
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
-    "december",
-))
 _MAX_RANGE_YEARS = 10
 
 
@@ -353,18 +391,14 @@ def _parse_date_part(text: str) -> list[PartialDate]:
             return []
         return [d for d in (partial_date(y) for y in range(first, last + 1)) if d]
     if m := _MONTH_YEAR.match(text):
-        month, year = _month(m.group(1)), _full_year(m.group(2))
+        month, year = month_from_word(m.group(1)), _full_year(m.group(2))
         parsed = partial_date(year, month) if month else None
         return [parsed] if parsed else []
     if m := _DAY_MONTH_YEAR.match(text):
-        month = _month(m.group(2))
+        month = month_from_word(m.group(2))
         parsed = partial_date(int(m.group(3)), month, int(m.group(1))) if month else None
         return [parsed] if parsed else []
     return []
-
-
-def _month(word: str) -> int | None:
-    return month_number(word) if word.lower() in _MONTH_WORDS else None
 
 
 def _full_year(digits: str) -> int:
@@ -751,5 +785,6 @@ SOURCE = Source(
     landing_page=LANDING_PAGE,
     bundled=True,
     order=30,
+    expected_fields={"programs": 0.95, "listed": 0.95},  # every real record has a regime and a listing date
     un_listings_elsewhere=True,
 )
