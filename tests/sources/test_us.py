@@ -6,7 +6,10 @@ Fixture tests read the real excerpts in tests/fixtures/us; tests taking `shared_
 
 from __future__ import annotations
 
+import io
 import shutil
+import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,8 @@ from magcheck.sources.us import (
     ADD_FILE,
     ALT_FILE,
     COMMENTS_FILE,
+    ENHANCED_XML,
+    ENHANCED_ZIP,
     SDN_FILE,
     SOURCE,
     birth_country,
@@ -28,9 +33,11 @@ from magcheck.sources.us import (
     parse_remarks,
     split_person_name,
     split_programs,
+    split_titles,
 )
+from magcheck.store.load import load_from_dir
 
-FIXTURE_ENTRIES = 38
+FIXTURE_ENTRIES = 41
 
 # ---------------------------------------------------------------------------------------------------------
 # Helpers
@@ -114,10 +121,12 @@ def test_source_declares_the_official_files_and_magnitsky_scope() -> None:
     assert SOURCE.magnitsky_programs == frozenset({"GLOMAG", "MAGNIT", "UHRPA"})
     assert len(SOURCE.layouts) == 1
     live = SOURCE.live
-    assert [f.name for f in live.files] == ["SDN.CSV", "ALT.CSV", "ADD.CSV", "SDN_COMMENTS.CSV"]
+    assert [f.name for f in live.files] == ["SDN.CSV", "ALT.CSV", "ADD.CSV", "SDN_COMMENTS.CSV", "SDN_ENHANCED.ZIP",
+                                            "SDN_ENHANCED.XML"]
     assert live.required == ("SDN.CSV", "ALT.CSV")
-    for f in live.files:
+    for f in live.files[:5]:
         assert f.url == f"https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/{f.name}"
+    assert live.files[5].url is None  # the unzipped export is only read from a data directory
     assert live.parse is parse_files
 
 
@@ -132,7 +141,7 @@ def test_excerpt_counts_and_list_facts(excerpt: SanctionsList) -> None:
     assert excerpt.latest_listing is None  # nor listing dates
     assert excerpt.files == ("SDN.CSV", "ALT.CSV")
     assert len(excerpt.entries) == FIXTURE_ENTRIES
-    assert excerpt.count_by_type() == {"individual": 24, "entity": 10, "vessel": 3, "aircraft": 1}
+    assert excerpt.count_by_type() == {"individual": 25, "entity": 12, "vessel": 3, "aircraft": 1}
     assert all(e.list == "us" and e.listed is None for e in excerpt.entries)
 
 
@@ -528,6 +537,126 @@ def test_title_goes_to_remarks(excerpt: SanctionsList) -> None:
     assert remarks is not None and remarks.startswith("Title: President of Zimbabwe; DOB 15 Sep 1946;")
 
 
+def test_titles_are_positions(excerpt: SanctionsList) -> None:
+    assert by_uid(excerpt, "7513").positions == ("President of Zimbabwe",)
+    assert by_uid(excerpt, "12057").positions == (
+        "Brigadier General and Commander of the IRGC Basij Resistance Force",
+        "President of the Organization of the Basij of the Oppressed",
+        "Chief of the Mobilization of the Oppressed Organization",
+    )
+    naqdi = by_uid(excerpt, "12057").remarks
+    assert naqdi is not None and naqdi.startswith("Title: Brigadier General and Commander of the IRGC Basij ")
+    assert by_uid(excerpt, "29220").positions == ()  # no title cell (-0-)
+    assert by_uid(excerpt, "15036").positions == ()  # a vessel: its details are not positions
+
+
+def test_split_titles() -> None:
+    assert split_titles(None) == ()
+    assert split_titles("Brigadier General; Major General") == ("Brigadier General", "Major General")
+    assert split_titles("Colonel; ; Colonel") == ("Colonel",)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Listing dates from the enhanced export (SDN_ENHANCED.ZIP / SDN_ENHANCED.XML)
+
+ENHANCED_EXCERPT = "CONS_ENHANCED_excerpt"
+# The "SDN List" dates of the excerpt's entities that are in the fixture SDN.CSV; its fourth dated entity,
+# 19640 (GAZPROM INVEST), is not, and its other three have no SDN date.
+LISTED = {"9647": date(2023, 11, 14), "17015": date(2018, 8, 15), "18272": date(2022, 2, 22)}
+
+
+def data_dir(us_dir: Path, tmp_path: Path, enhanced: dict[str, bytes]) -> Path:
+    """A --data-dir holding the fixture SDN.CSV and ALT.CSV and `enhanced` files (name -> bytes)."""
+    folder = tmp_path / "data" / "us"
+    folder.mkdir(parents=True)
+    for name in (SDN_FILE, ALT_FILE):
+        shutil.copy(us_dir / name, folder / name)
+    for name, data in enhanced.items():
+        (folder / name).write_bytes(data)
+    return tmp_path / "data"
+
+
+def excerpt_bytes(us_dir: Path, suffix: str) -> bytes:
+    return (us_dir / f"{ENHANCED_EXCERPT}.{suffix}").read_bytes()
+
+
+def listed_dates(lst: SanctionsList) -> dict[str, date]:
+    return {e.uid: e.listed for e in lst.entries if e.listed is not None}
+
+
+@pytest.mark.parametrize(("name", "suffix"), [(ENHANCED_ZIP, "ZIP"), (ENHANCED_XML, "XML"),
+                                              ("sdn_enhanced.zip", "ZIP")])
+def test_listing_dates_from_the_enhanced_export(us_dir: Path, tmp_path: Path, name: str, suffix: str) -> None:
+    lst = load_from_dir(data_dir(us_dir, tmp_path, {name: excerpt_bytes(us_dir, suffix)}), "us")
+    assert listed_dates(lst) == LISTED
+    assert len(lst.entries) == FIXTURE_ENTRIES  # 19640, in the export only, is not added
+    assert "19640" not in {e.uid for e in lst.entries}
+    assert lst.files == (SDN_FILE, ALT_FILE, ENHANCED_XML if suffix == "XML" else ENHANCED_ZIP)
+    assert lst.warnings == []
+    assert lst.latest_listing == date(2023, 11, 14)
+    assert lst.date is None  # the export's dataAsOf does not date SDN.CSV (see the report of issue 9)
+
+
+def test_the_zip_is_read_when_both_forms_are_present(us_dir: Path, tmp_path: Path) -> None:
+    broken_xml = excerpt_bytes(us_dir, "XML")[:1000]
+    lst = load_from_dir(data_dir(us_dir, tmp_path, {ENHANCED_ZIP: excerpt_bytes(us_dir, "ZIP"),
+                                                    ENHANCED_XML: broken_xml}), "us")
+    assert listed_dates(lst) == LISTED
+    assert lst.files[-1] == ENHANCED_ZIP and lst.warnings == []
+
+
+def test_without_the_enhanced_export_the_list_is_as_before(us_dir: Path, tmp_path: Path,
+                                                           excerpt: SanctionsList) -> None:
+    lst = load_from_dir(data_dir(us_dir, tmp_path, {}), "us")
+    assert (lst.files, lst.warnings, listed_dates(lst)) == ((SDN_FILE, ALT_FILE), [], {})
+    assert [(e.uid, e.names, e.remarks) for e in lst.entries] == [(e.uid, e.names, e.remarks) for e in excerpt.entries]
+
+
+def _zip_of(data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(ENHANCED_XML, data)
+    return buffer.getvalue()
+
+
+def _broken_enhanced(us_dir: Path, case: str) -> tuple[str, bytes]:
+    """A broken enhanced file made from real bytes, and the name it is saved under."""
+    zipped, xml = excerpt_bytes(us_dir, "ZIP"), excerpt_bytes(us_dir, "XML")
+    at = xml.index(b"  <entities>\n") + len(b"  <entities>\n")
+    uk = (us_dir.parent / "uk" / "UK-Sanctions-List.xml").read_bytes()
+    return {
+        "empty": (ENHANCED_ZIP, b""),
+        "html": (ENHANCED_ZIP, b"<html><head><title>403 Forbidden</title></head><body>Request Rejected</body></html>"),
+        "truncated zip": (ENHANCED_ZIP, zipped[: len(zipped) // 2]),
+        "truncated xml": (ENHANCED_XML, xml[: len(xml) // 2]),
+        "not a zip": (ENHANCED_ZIP, xml),
+        "wrong root": (ENHANCED_XML, uk),
+        "bomb": (ENHANCED_ZIP, _zip_of(xml[:at] + b" " * (10 * 1024 * 1024) + xml[at:])),
+    }[case]
+
+
+@pytest.mark.parametrize(("case", "reason"), [
+    ("empty", "file is empty"),
+    ("html", "is an HTML page"),
+    ("truncated zip", "damaged or truncated ZIP archive"),
+    ("truncated xml", "truncated or malformed XML"),
+    ("not a zip", "is not a ZIP archive"),
+    ("wrong root", "unexpected XML root <Designations>"),
+    ("bomb", "zip bomb"),
+])
+def test_a_broken_enhanced_export_costs_the_dates_not_the_list(us_dir: Path, tmp_path: Path, case: str,
+                                                               reason: str) -> None:
+    name, data = _broken_enhanced(us_dir, case)
+    lst = load_from_dir(data_dir(us_dir, tmp_path, {name: data}), "us")
+    assert len(lst.entries) == FIXTURE_ENTRIES
+    assert listed_dates(lst) == {}
+    assert len(lst.warnings) == 1
+    warning = lst.warnings[0]
+    assert warning.startswith(f"us: {name}: ") and reason in warning, warning
+    assert warning.endswith("; US listing dates not available") and "\n" not in warning
+    assert lst.files == (SDN_FILE, ALT_FILE, name)  # read, and said so
+
+
 # ---------------------------------------------------------------------------------------------------------
 # ADD.CSV and SDN_COMMENTS.CSV
 
@@ -648,7 +777,7 @@ def test_cut_between_fields(us_dir: Path, tmp_path: Path) -> None:
     sdn = (us_dir / SDN_FILE).read_bytes()
     last = sdn.index(b"48907,")
     cut = sdn.index(b'"RUSSIA-EO14024",', last) + len(b'"RUSSIA-EO14024",')
-    expect_error(copy_pair(us_dir, tmp_path, sdn[:cut] + b"\r\n"), "SDN.CSV", "line 38 has 5 columns, expected 12")
+    expect_error(copy_pair(us_dir, tmp_path, sdn[:cut] + b"\r\n"), "SDN.CSV", "line 41 has 5 columns, expected 12")
 
 
 def test_other_csv_under_the_name(us_dir: Path, tmp_path: Path) -> None:
@@ -670,7 +799,7 @@ def test_alt_csv_with_the_wrong_columns(us_dir: Path, tmp_path: Path) -> None:
 
 def test_non_numeric_entity_number(us_dir: Path, tmp_path: Path) -> None:
     sdn = (us_dir / SDN_FILE).read_bytes().replace(b"\r\n29220,", b"\r\nX29220,")
-    expect_error(copy_pair(us_dir, tmp_path, sdn), "SDN.CSV", "line 30", "'X29220' is not a number")
+    expect_error(copy_pair(us_dir, tmp_path, sdn), "SDN.CSV", "line 33", "'X29220' is not a number")
 
 
 def test_unknown_type(us_dir: Path, tmp_path: Path) -> None:
@@ -764,6 +893,31 @@ def test_full_aliases(full: SanctionsList, shared_data: Path) -> None:
     # apostrophes at one end are letters (ayn, hamza: 'Umar al-Qatari, ABU AL-WAFA'); at both, a quote left over
     assert not [n.text for n in weak if len(n.text) > 1 and n.text[0] == n.text[-1] == "'"]
     assert all(n.text.strip() == n.text and n.text for n in weak)
+
+
+def test_full_positions(full: SanctionsList) -> None:
+    with_title = [e for e in full.entries if e.positions]
+    assert len(with_title) == 1586  # the rows whose title cell is not -0-
+    assert all(e.remarks and e.remarks.startswith(f"Title: {e.positions[0]}") for e in with_title)
+    assert sum(len(e.positions) > 1 for e in full.entries) > 100
+
+
+def test_full_list_with_the_real_enhanced_export(shared_data: Path, tmp_path: Path) -> None:
+    """SDN.CSV of May 2024 with the consolidated export of Jan 2025 saved as SDN_ENHANCED.ZIP: of its 77
+    SDN dates, the 61 of entities in this SDN.CSV are joined (16 entities joined the SDN list later)."""
+    folder = tmp_path / "us"
+    folder.mkdir()
+    for name in (SDN_FILE, ALT_FILE):
+        (folder / name).symlink_to(shared_data / "us" / name)
+    (folder / ENHANCED_ZIP).symlink_to(shared_data / "us" / "CONS_ENHANCED.ZIP")
+    lst = load_from_dir(tmp_path, "us")
+    dates = listed_dates(lst)
+    assert len(lst.entries) == 14965 and lst.warnings == []
+    assert len(dates) == 61
+    assert (dates["18272"], dates["17015"], dates["17013"], dates["17018"]) == (
+        date(2022, 2, 22), date(2018, 8, 15), date(2022, 2, 24), date(2022, 4, 6))
+    assert lst.latest_listing == date(2024, 2, 23)  # 18795, NOVO-VYATKA: before the SDN.CSV of 3 May 2024
+    assert not {"17016", "17143", "19640"} & set(dates)  # Gazprombank, Gazprom Neft, Gazprom Invest: later
 
 
 def test_full_facts(full: SanctionsList) -> None:

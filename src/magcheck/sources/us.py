@@ -4,8 +4,11 @@
 `SDN_COMMENTS.CSV` the continuation of remarks cut at 1,000 characters. The files have no header (copies
 re-saved by other tools sometimes add one), are Windows-1252 text, write an empty cell as `-0-`, and end
 with a line holding only the byte 0x1A. Most facts (dates of birth, nationality, passports, IMO numbers,
-weak aliases) exist only as free text in the remarks column and are extracted here. The files state no
-publication date and no listing dates.
+weak aliases) exist only as free text in the remarks column and are extracted here. The CSV files state no
+publication date and no listing dates; the optional enhanced XML export of the same list (`SDN_ENHANCED.ZIP`,
+or `SDN_ENHANCED.XML` in a data directory) gives each entity number its "SDN List" publication date, which
+becomes `Entry.listed` (what that date means: tests/fixtures/us/README.md). A broken enhanced file costs
+the dates, never the list: it becomes one line in `SanctionsList.warnings`.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from magcheck.model import (
     Strength,
 )
 from magcheck.sources._common import clean, decode_text, month_number, partial_date, read_checked
+from magcheck.sources._ofac_enhanced import read_enhanced
 from magcheck.sources.base import Layout, Source, SourceFile
 
 CODE = "us"
@@ -40,6 +44,8 @@ SDN_FILE = "SDN.CSV"
 ALT_FILE = "ALT.CSV"
 ADD_FILE = "ADD.CSV"
 COMMENTS_FILE = "SDN_COMMENTS.CSV"
+ENHANCED_ZIP = "SDN_ENHANCED.ZIP"  # the enhanced XML export, zipped as OFAC publishes it (downloaded)
+ENHANCED_XML = "SDN_ENHANCED.XML"  # the same unzipped: read from a data directory, never downloaded
 EXPORTS_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
 DETAILS_URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={}"
 LANDING_PAGE = "https://ofac.treasury.gov/sanctions-list-service"
@@ -65,7 +71,8 @@ _T = TypeVar("_T")
 
 
 def parse_files(files: Mapping[str, Path]) -> SanctionsList:
-    """The `Layout` parser: SDN.CSV and ALT.CSV, plus ADD.CSV and SDN_COMMENTS.CSV when present."""
+    """The `Layout` parser: SDN.CSV and ALT.CSV, plus ADD.CSV, SDN_COMMENTS.CSV and the enhanced export
+    (for listing dates) when present."""
     with gc_paused():
         return _parse_files(files)
 
@@ -81,8 +88,33 @@ def _parse_files(files: Mapping[str, Path]) -> SanctionsList:
         countries=_address_countries(add_rows),
         overflow=_remark_overflow(comment_rows),
     )
-    read = tuple(name for name in (SDN_FILE, ALT_FILE, ADD_FILE, COMMENTS_FILE) if name in files)
-    return SanctionsList(code=CODE, title=TITLE, date=None, files=read, entries=entries)
+    read = [name for name in (SDN_FILE, ALT_FILE, ADD_FILE, COMMENTS_FILE) if name in files]
+    warnings: list[str] = []
+    enhanced = _enhanced_file(files)
+    if enhanced is not None:
+        read.append(enhanced)
+        _add_listing_dates(entries, files[enhanced], enhanced, warnings)
+    return SanctionsList(code=CODE, title=TITLE, date=None, files=tuple(read), entries=entries, warnings=warnings)
+
+
+def _enhanced_file(files: Mapping[str, Path]) -> str | None:
+    """The enhanced export to read: the ZIP (what `fetch` keeps current) when both forms are present."""
+    return next((name for name in (ENHANCED_ZIP, ENHANCED_XML) if name in files), None)
+
+
+def _add_listing_dates(entries: list[Entry], path: Path, file: str, warnings: list[str]) -> None:
+    """Set `listed` from the enhanced export's "SDN List" dates; entities not in SDN.CSV are ignored.
+
+    The export is an optional companion: when it cannot be read the list stays as SDN.CSV gives it (no
+    dates) and the reason becomes one warning, instead of the whole US list failing."""
+    try:
+        dates = read_enhanced(path, file=file)
+    except ListFileError as exc:
+        warnings.append(f"{CODE}: {exc.file}: {exc.reason}; US listing dates not available")
+        return
+    listed = dates.sdn_listed
+    for entry in entries:
+        entry.listed = listed.get(entry.uid)
 
 
 def _require(files: Mapping[str, Path], name: str) -> Path:
@@ -279,6 +311,7 @@ def build_entry(line: int, cells: list[str], aliases: Mapping[str, list[tuple[Na
         listed=None,
         remarks=_entry_remarks(values, remarks_text),
         raw=RawRef(SDN_FILE, f"line {line}", url=DETAILS_URL.format(ent)),
+        positions=split_titles(values[4]),
     )
 
 
@@ -314,6 +347,13 @@ def _full_remarks(cell: str, overflow: str | None) -> tuple[str | None, bool]:
     if at_limit and overflow:
         return clean(cell + overflow), False
     return _value(cell), at_limit
+
+
+def split_titles(text: str | None) -> tuple[str, ...]:
+    """The title cell as positions: OFAC separates several with `; ` (`Brigadier General; Major General`)."""
+    if text is None:
+        return ()
+    return tuple(dict.fromkeys(title for part in text.split(";") if (title := part.strip())))
 
 
 _DETAIL_COLUMNS = (("Title", 4), ("Vessel type", 6), ("Tonnage", 7), ("GRT", 8), ("Flag", 9), ("Owner", 10),
@@ -656,6 +696,8 @@ SOURCE = Source(
                 SourceFile(ALT_FILE, EXPORTS_URL + ALT_FILE),
                 SourceFile(ADD_FILE, EXPORTS_URL + ADD_FILE, required=False),
                 SourceFile(COMMENTS_FILE, EXPORTS_URL + COMMENTS_FILE, required=False),
+                SourceFile(ENHANCED_ZIP, EXPORTS_URL + ENHANCED_ZIP, required=False),
+                SourceFile(ENHANCED_XML, None, required=False),
             ),
             parse=parse_files,
         ),
