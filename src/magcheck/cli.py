@@ -114,11 +114,12 @@ def store_loader(settings: Settings, env: Environment) -> StoreLoader:
     from magcheck.store.load import StoreLoader
 
     http = HttpSettings(connect_timeout=settings.connect_timeout, read_timeout=settings.timeout,
-                        attempts=settings.retries + 1, backoff=settings.backoff)
+                        attempts=settings.retries + 1, backoff=settings.backoff,
+                        transfer_timeout=settings.transfer_timeout)
     reporter = Reporter(quiet=settings.quiet, verbose=settings.verbose, console=stderr_console(env))
     return StoreLoader(data_dir=settings.data_dir, cache=Cache(settings.cache_dir, lock_timeout=settings.lock_timeout),
                        offline=settings.offline, mirror=settings.mirror, http=http, reporter=reporter,
-                       stale_days=settings.stale_days)
+                       stale_days=settings.stale_days, refresh_timeout=settings.refresh_timeout)
 
 
 def stderr_console(env: Environment) -> Any:

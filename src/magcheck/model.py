@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-
 Day = date  # for annotations inside classes that have a field called `date`
 
 

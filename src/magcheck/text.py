@@ -15,6 +15,12 @@ _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 REPLACEMENT = "\ufffd"
 
 
+def has_controls(text: str) -> bool:
+    if text.isascii() and text.isprintable():  # the common case, checked in C without a regex
+        return False
+    return _CONTROLS.search(text) is not None
+
+
 def printable(text: str) -> str:
     """`text` with every control character replaced by U+FFFD (tabs and newlines kept)."""
     return _CONTROLS.sub(REPLACEMENT, text) if _CONTROLS.search(text) else text

@@ -92,7 +92,7 @@ def test_disk_full_keeps_the_last_good_copy(httpserver: HTTPServer, tmp_path: Pa
     assert run_cli(["fetch", "--list", "ca"], env=env).code == 0
     before = tree_bytes(tmp_path)
     httpserver.clear()
-    serve_ca(httpserver, trimmed_ca(150))
+    serve_ca(httpserver, trimmed_ca(196))
 
     def no_space(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -190,6 +190,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("connect_timeout", (), "MAGCHECK_CONNECT_TIMEOUT", 10.0, "Connect time-out, seconds.",
            seconds(0, strict=True)),
     Option("retries", (), "MAGCHECK_RETRIES", 2, "Retries after the first try of a download.", whole(0, 10)),
+    Option("transfer_timeout", (), "MAGCHECK_TRANSFER_TIMEOUT", 600.0,
+           "The longest one file may take to download, retries included, seconds.", seconds(0, strict=True)),
+    Option("refresh_timeout", (), "MAGCHECK_REFRESH_TIMEOUT", 900.0,
+           "The longest a refresh of all lists (fetched in parallel) may take, seconds.", seconds(0, strict=True)),
     Option("backoff", (), "MAGCHECK_BACKOFF", 1.0, "Seconds before the first retry, doubled each time.",
            seconds(0, strict=False)),
     Option("lock_timeout", (), "MAGCHECK_LOCK_TIMEOUT", 300.0,
@@ -271,6 +275,8 @@ class Settings:
     timeout: float = 60.0
     connect_timeout: float = 10.0
     retries: int = 2
+    transfer_timeout: float = 600.0
+    refresh_timeout: float = 900.0
     backoff: float = 1.0
     lock_timeout: float = 300.0
     stale_days: int = 7

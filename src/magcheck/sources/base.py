@@ -7,10 +7,12 @@ historical snapshots). The first layout is the live official one, the one `fetch
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from magcheck.model import SanctionsList
+
+DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # about 8x the largest real list file (the UK XML, about 30 MB)
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,11 @@ class SourceFile:
     name: str  # the official file name, e.g. "SDN.CSV"
     url: str | None  # the official download address (None for a retired format)
     required: bool = True
+    # A download larger than this (after decompression) is refused: a small gzip body must not fill the disk.
+    max_bytes: int = DEFAULT_MAX_BYTES
+    # Seconds to wait for the first byte when the server builds the file on request (the EU's takes minutes);
+    # None: the run's read time-out (MAGCHECK_TIMEOUT).
+    read_timeout: float | None = None
 
 
 Parser = Callable[[Mapping[str, Path]], SanctionsList]
@@ -52,6 +59,10 @@ class Source:
     # The government implements UN Security Council listings outside this list (Canada: UN Act regulations,
     # not SEMA), so a target on the UN list counts as covered by it through the UN listing.
     un_listings_elsewhere: bool = False
+    # Share of entries that must carry each field for a file to be trusted: a renamed element (every programme
+    # or every listing date lost) means the schema changed, and the file is refused rather than half read.
+    # Fields: "programs", "listed", "dobs" (of individuals) ...; names are always required.
+    expected_fields: Mapping[str, float] = field(default_factory=lambda: {"programs": 0.95})
 
     @property
     def live(self) -> Layout:

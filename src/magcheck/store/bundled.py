@@ -23,6 +23,7 @@ from magcheck.errors import ListFileError
 from magcheck.model import Origin, OriginKind, SanctionsList
 from magcheck.sources import get_source
 from magcheck.store.locate import find_layout_files
+from magcheck.store.validate import sanitized
 
 SNAPSHOT_PACKAGE = "magcheck.snapshot"
 ORIGIN = Origin(OriginKind.BUNDLED)
@@ -35,6 +36,9 @@ class SnapshotInfo:
     date: date | None
     date_note: str | None
     source: str
+    newest: dict[str, str] | None = None  # the snapshot's newest record: {"listing": ISO date} or {"uid": "123"}
+    entries: int | None = None  # how big the real list was then (a list given later is not much smaller)
+    names: int | None = None
 
 
 @cache
@@ -51,7 +55,8 @@ def snapshot_info(code: str) -> SnapshotInfo | None:
         return None
     stated = entry.get("date")
     return SnapshotInfo(code, dict(entry["files"]), date.fromisoformat(stated) if stated else None,
-                        entry.get("date_note"), entry.get("source", ""))
+                        entry.get("date_note"), entry.get("source", ""), entry.get("newest"), entry.get("entries"),
+                        entry.get("names"))
 
 
 def load_bundled(code: str) -> SanctionsList | None:
@@ -63,7 +68,7 @@ def load_bundled(code: str) -> SanctionsList | None:
         folder = Path(tmp)
         _decompress(info, folder)
         layout, files = find_layout_files(folder, get_source(code))
-        parsed = layout.parse(files)
+        parsed = sanitized(layout.parse(files))
     return _dated(parsed, info)
 
 

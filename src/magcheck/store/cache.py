@@ -97,6 +97,7 @@ class CopyMeta:
     entries: int
     list_date: str | None = None  # ISO date the list states, or the server's Last-Modified (see date_note)
     date_note: str | None = None
+    names: int | None = None  # names of all entries (primary and others): half an alias file shows here
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, ensure_ascii=False)
@@ -135,7 +136,7 @@ _FILE_TYPES: dict[str, tuple[type, ...]] = {
 _FILE_FIELDS = tuple(_FILE_TYPES)
 _COPY_TYPES: dict[str, tuple[type, ...]] = {
     "list": (str,), "title": (str,), "fetched_at": (str,), "checked_at": (str,), "layout_files": (list,),
-    "entries": (int,), "list_date": (str, type(None)), "date_note": (str, type(None))}
+    "entries": (int,), "list_date": (str, type(None)), "date_note": (str, type(None)), "names": (int, type(None))}
 _COPY_FIELDS = tuple(_COPY_TYPES)
 
 

@@ -10,11 +10,15 @@ downloaded again, and streams the body to a temporary file that is only renamed 
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,12 +29,15 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    TaskID,
     TextColumn,
-    TimeRemainingColumn,
+    TimeElapsedColumn,
     TransferSpeedColumn,
 )
 
 from magcheck.errors import FetchError
+from magcheck.sources.base import DEFAULT_MAX_BYTES
+from magcheck.text import printable
 
 # OFAC's firewall rejected clients without a browser-like User-Agent in 2026.
 BROWSER_USER_AGENT = (
@@ -42,16 +49,27 @@ MISSING_STATUSES = frozenset({404, 410})
 CHUNK_SIZE = 64 * 1024
 
 
+CANCELLED = threading.Event()  # set on Ctrl-C or SIGTERM: every transfer stops at its next chunk or retry
+
+
+def interruptible_sleep(seconds: float) -> None:
+    """Wait before a retry, but not past a cancellation."""
+    CANCELLED.wait(seconds)
+
+
 @dataclass(frozen=True)
 class HttpSettings:
     """Time-outs and retry policy; tests inject tiny values so failures are fast."""
 
     connect_timeout: float = 10.0
-    read_timeout: float = 60.0
+    read_timeout: float = 60.0  # the longest silence tolerated while waiting for or reading an answer
     attempts: int = 3  # total tries for one file on network errors and 5xx
     backoff: float = 1.0  # seconds before the 2nd try; doubled for each further try
+    transfer_timeout: float = 600.0  # the longest one file may take, all tries included (a trickling server)
+    max_retry_after: float = 120.0  # a server's Retry-After is honoured up to this many seconds
     user_agent: str = BROWSER_USER_AGENT
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = interruptible_sleep
+    clock: Callable[[], float] = time.monotonic
 
 
 class MissingFile(FetchError):
@@ -62,12 +80,15 @@ class MissingFile(FetchError):
 class Reporter:
     """Where progress and the -v request log go: stderr, and only when someone is watching.
 
-    Progress bars appear on a terminal only; `quiet` leaves nothing but errors (which the CLI prints).
+    On a terminal one live display shows every file being fetched (lists are fetched in parallel), including
+    which one is still waiting for its server; `quiet` leaves nothing but errors (which the CLI prints).
     """
 
     quiet: bool = False
     verbose: int = 0
     console: Console = field(default_factory=lambda: Console(stderr=True, highlight=False))
+    _live: Progress | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def show_progress(self) -> bool:
@@ -76,19 +97,55 @@ class Reporter:
     def log(self, message: str) -> None:
         """A -v line: each request and its outcome."""
         if self.verbose and not self.quiet:
-            self.console.print(f"magcheck: {message}", markup=False, highlight=False, soft_wrap=True)
+            with self._lock:
+                self.console.print(f"magcheck: {printable(message)}", markup=False, highlight=False,
+                                   soft_wrap=True)
 
     @contextmanager
-    def progress(self, label: str, total: int | None) -> Iterator[Callable[[int], None]]:
-        """Yield an `advance(nbytes)` callback, drawing a bar only on a terminal."""
-        if not self.show_progress:
-            yield lambda _n: None
+    def session(self) -> Iterator[None]:
+        """One live display for everything fetched inside (nested sessions share it)."""
+        if not self.show_progress or self._live is not None:
+            yield
             return
-        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                   TransferSpeedColumn(), TimeRemainingColumn())
-        with Progress(*columns, console=self.console, transient=True) as bar:
-            task = bar.add_task(label, total=total)
-            yield lambda n: bar.advance(task, n)
+        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                   TimeElapsedColumn())
+        with Progress(*columns, console=self.console, transient=True) as live:
+            self._live = live
+            try:
+                yield
+            finally:
+                self._live = None
+
+    @contextmanager
+    def progress(self, label: str, total: int | None = None) -> Iterator[FileProgress]:
+        """A line for one file: `waiting` until the first byte, then a bar; nothing off a terminal."""
+        with self.session():
+            live = self._live
+            if live is None:
+                yield FileProgress(None, None, label)
+                return
+            task = live.add_task(f"{printable(label)}: waiting for the server", total=total)
+            try:
+                yield FileProgress(live, task, label)
+            finally:
+                live.remove_task(task)
+
+
+@dataclass
+class FileProgress:
+    """The display line of one file being fetched (no-op off a terminal)."""
+
+    live: Progress | None
+    task: TaskID | None
+    label: str
+
+    def started(self, total: int | None) -> None:
+        if self.live is not None and self.task is not None:
+            self.live.update(self.task, description=printable(self.label), total=total, completed=0)
+
+    def advance(self, size: int) -> None:
+        if self.live is not None and self.task is not None:
+            self.live.advance(self.task, size)
 
 
 @dataclass(frozen=True)
@@ -124,73 +181,104 @@ class Download:
 
 
 class _Retryable(Exception):
-    """A failure worth another try (network hiccup, time-out, 5xx); carries the user-facing reason."""
+    """A failure worth another try (network hiccup, time-out, 5xx); carries the user-facing reason and how long
+    the server asked us to wait (Retry-After), if it did."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
 
 
 class Downloader:
-    """One requests.Session for a whole run, so connections and the "host unreachable" memory are shared."""
+    """Downloads files with one requests.Session. Each list gets its own downloader (lists are fetched in
+    parallel and independently: one list's broken server never stops another's), sharing only the memory of
+    host names that did not resolve, so that with no network at all the run ends at once."""
 
     def __init__(self, settings: HttpSettings | None = None, reporter: Reporter | None = None,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None, *, unresolved: dict[str, str] | None = None) -> None:
         self.settings = settings or HttpSettings()
         self.reporter = reporter or Reporter(quiet=True)
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = self.settings.user_agent
         self.session.headers["Accept"] = "*/*"
-        # A host that could not be reached once in this run is not tried again: no network means fail fast.
-        self._unreachable: dict[str, str] = {}
+        self.unresolved = unresolved if unresolved is not None else {}  # host -> why: not tried again
 
     def close(self) -> None:
         self.session.close()
 
-    def fetch(self, url: str, dest: Path, validators: Validators = Validators()) -> Download:
+    def fetch(self, url: str, dest: Path, validators: Validators = Validators(), *,
+              max_bytes: int = DEFAULT_MAX_BYTES, read_timeout: float | None = None,
+              deadline: float | None = None) -> Download:
         """Download `url` to `dest` (written as dest.part, renamed when complete), or report 304.
 
+        Gives up when the file takes longer than `transfer_timeout` (all tries included) or the refresh
+        `deadline` (a `clock()` time) passes, and when it grows beyond `max_bytes` once decompressed.
         Raises MissingFile for 404/410 and FetchError for everything else that went wrong.
         """
-        host = urlsplit(url).netloc
-        if host in self._unreachable:
-            raise FetchError(self._unreachable[host])
+        host = urlsplit(url).hostname or url
+        if host in self.unresolved:
+            raise FetchError(self.unresolved[host])
+        clock = self.settings.clock
+        until = clock() + self.settings.transfer_timeout
+        if deadline is not None:
+            until = min(until, deadline)
         attempts = max(1, self.settings.attempts)
         for attempt in range(1, attempts + 1):
+            if CANCELLED.is_set():
+                raise FetchError(f"interrupted before {url} was downloaded")
+            retry_after: float | None = None
             try:
-                return self._attempt(url, dest, validators)
+                return self._attempt(url, dest, validators, _Budget(until, clock, max_bytes,
+                                                                    read_timeout or self.settings.read_timeout))
             except _Retryable as exc:
-                reason, give_up = str(exc), attempt == attempts
+                reason, give_up, retry_after = str(exc), attempt == attempts, exc.retry_after
                 if give_up and attempts > 1:
                     reason += f" (after {attempts} attempts)"
-            except requests.ConnectionError as exc:  # refused, reset, connect time-out, DNS
+            except requests.ConnectionError as exc:  # refused, reset, connect time-out, DNS, garbage answers
                 reason = describe_connection_error(url, exc)
-                give_up = attempt == attempts or is_name_resolution_error(exc)
-                if give_up:
-                    self._unreachable[host] = reason
+                give_up = attempt == attempts
+                if is_name_resolution_error(exc):
+                    self.unresolved[host] = reason
+                    give_up = True
             except requests.RequestException as exc:  # invalid URL, too many redirects...: not worth a retry
                 raise FetchError(f"cannot download {url}: {_short(exc)}") from None
             if give_up:
                 raise FetchError(reason)
-            delay = self.settings.backoff * 2 ** (attempt - 1)
+            delay = self._delay(attempt, retry_after)
+            if clock() + delay >= until:
+                raise FetchError(f"{reason}; gave up: no time left for another try "
+                                 f"(MAGCHECK_TRANSFER_TIMEOUT / MAGCHECK_REFRESH_TIMEOUT)")
             self.reporter.log(f"{reason}; retrying in {delay:g} s (attempt {attempt + 1} of {attempts})")
             self.settings.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _attempt(self, url: str, dest: Path, validators: Validators) -> Download:
+    def _delay(self, attempt: int, retry_after: float | None) -> float:
+        """Exponential backoff, or the server's Retry-After when it gives one (within reason)."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.settings.max_retry_after)
+        return float(self.settings.backoff * 2.0 ** (attempt - 1))
+
+    def _attempt(self, url: str, dest: Path, validators: Validators, budget: _Budget) -> Download:
         headers = validators.headers()
         shown = f" ({', '.join(f'{k}: {v}' for k, v in headers.items())})" if headers else ""
         self.reporter.log(f"GET {url}{shown}")
-        started = time.monotonic()
+        started = budget.clock()
+        read_timeout = budget.timeout(budget.read_timeout)
         try:
-            response = self.session.get(url, headers=headers, stream=True, allow_redirects=True,
-                                        timeout=(self.settings.connect_timeout, self.settings.read_timeout))
+            with self.reporter.progress(dest.name) as line:
+                response = self.session.get(url, headers=headers, stream=True, allow_redirects=True,
+                                            timeout=(budget.timeout(self.settings.connect_timeout), read_timeout))
+                with response:
+                    if response.history:
+                        self.reporter.log(f"redirected to {response.url}")
+                    return self._handle_response(url, response, dest, started, budget, line)
         except requests.ConnectTimeout:
             raise  # a connection error (the host may be down), not a slow answer: see fetch()
         except requests.Timeout:
-            raise _Retryable(f"timed out after {self.settings.read_timeout:g} s waiting for {url}") from None
-        with response:
-            if response.history:
-                self.reporter.log(f"redirected to {response.url}")
-            return self._handle_response(url, response, dest, started)
+            raise _Retryable(f"timed out after {read_timeout:g} s waiting for {url}") from None
 
-    def _handle_response(self, url: str, response: requests.Response, dest: Path, started: float) -> Download:
+    def _handle_response(self, url: str, response: requests.Response, dest: Path, started: float,
+                         budget: _Budget, line: FileProgress) -> Download:
         status = response.status_code
         said = _status_text(response)
         if status == 304:
@@ -200,30 +288,41 @@ class Downloader:
             self.reporter.log(f"{said}: {url}")
             raise MissingFile(f"{said} from {url}")
         if status in RETRY_STATUSES:
-            raise _Retryable(f"{said} from {url}")
+            raise _Retryable(f"{said} from {url}", retry_after_seconds(response.headers.get("Retry-After")))
         if status != 200:
             hint = " (the server refused the download)" if status in (401, 403) else ""
             self.reporter.log(f"{said}: {url}")
             raise FetchError(f"{said} from {url}{hint}")
-        sha256, size = self._stream_to_file(url, response, dest)
-        elapsed = time.monotonic() - started
+        sha256, size = self._stream_to_file(url, response, dest, budget, line)
+        elapsed = budget.clock() - started
         self.reporter.log(f"200 OK: {url}: {size:,} bytes in {elapsed:.1f} s")
         return Download(url, dest, response.headers.get("ETag"), response.headers.get("Last-Modified"),
                         sha256, size)
 
-    def _stream_to_file(self, url: str, response: requests.Response, dest: Path) -> tuple[str, int]:
-        """Write the body to dest.part, check it is complete, then rename it to dest."""
+    def _stream_to_file(self, url: str, response: requests.Response, dest: Path, budget: _Budget,
+                        line: FileProgress) -> tuple[str, int]:
+        """Write the body to dest.part, check it is complete and within bounds, then rename it to dest."""
         expected = _expected_length(response)
+        if expected is not None and expected > budget.max_bytes:
+            raise FetchError(f"{url} announces {expected:,} bytes, more than the {budget.max_bytes:,}-byte limit "
+                             "for this file (not a real list)")
         part = dest.with_name(dest.name + ".part")
         digest = hashlib.sha256()
         size = 0
+        line.started(expected)
         try:
-            with open(part, "wb") as out, self.reporter.progress(dest.name, expected) as advance:
+            with open(part, "wb") as out:
                 for chunk in response.iter_content(CHUNK_SIZE):
+                    size += len(chunk)
+                    if size > budget.max_bytes:  # counted after decompression: a gzip bomb stops here
+                        raise FetchError(f"{url} is larger than the {budget.max_bytes:,}-byte limit for this file "
+                                         "once decompressed (not a real list)")
+                    if budget.clock() > budget.until or CANCELLED.is_set():
+                        raise FetchError(f"gave up on {url}: still downloading after the time allowed "
+                                         f"(got {size:,} bytes; MAGCHECK_TRANSFER_TIMEOUT)")
                     out.write(chunk)
                     digest.update(chunk)
-                    size += len(chunk)
-                    advance(len(chunk))
+                    line.advance(len(chunk))
             if expected is not None and size != expected:
                 raise _Retryable(f"connection closed mid-download of {url} "
                                  f"(got {size:,} of {expected:,} bytes)")
@@ -232,24 +331,54 @@ class Downloader:
                 requests.exceptions.ContentDecodingError) as exc:
             _remove_quietly(part)
             if _is_timeout(exc):
-                raise _Retryable(f"timed out after {self.settings.read_timeout:g} s reading {url}") from None
+                raise _Retryable(f"timed out after {budget.read_timeout:g} s reading {url}") from None
             got = f" (got {size:,} of {expected:,} bytes)" if expected and size else ""
             raise _Retryable(f"connection broken mid-download of {url}{got}: {_short(exc)}") from None
         except requests.Timeout:
             _remove_quietly(part)
-            raise _Retryable(f"timed out after {self.settings.read_timeout:g} s reading {url}") from None
+            raise _Retryable(f"timed out after {budget.read_timeout:g} s reading {url}") from None
         except BaseException:  # includes OSError writing the file: the cache turns it into a CacheError
             _remove_quietly(part)
             raise
         return digest.hexdigest(), size
 
 
+@dataclass(frozen=True)
+class _Budget:
+    """What one file may still take: until a clock time, up to a size, with this read time-out."""
+
+    until: float
+    clock: Callable[[], float]
+    max_bytes: int
+    read_timeout: float
+
+    def timeout(self, wanted: float) -> float:
+        """A socket time-out that never outlives the budget (at least a little, so a request can start)."""
+        return max(0.05, min(wanted, self.until - self.clock()))
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header (seconds, or an HTTP date) as seconds from now; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
 def _status_text(response: requests.Response) -> str:
-    """`HTTP 403 Forbidden`: the standard phrase, whatever casing the server used."""
+    """`HTTP 403 Forbidden`: the standard phrase, whatever the server sent (its own phrase is not shown raw)."""
     try:
         phrase = HTTPStatus(response.status_code).phrase
     except ValueError:
-        phrase = response.reason or ""
+        phrase = printable(response.reason or "")[:80]
     return f"HTTP {response.status_code} {phrase}".rstrip()
 
 
@@ -309,11 +438,15 @@ def describe_connection_error(url: str, exc: requests.ConnectionError) -> str:
     host = parts.netloc or url  # with the port: a mirror is often on a local port
     if isinstance(exc, requests.ConnectTimeout):
         return f"timed out connecting to {host}"
-    for cause in _causes(exc):
+    causes = list(_causes(exc))
+    for cause in causes:
         if isinstance(cause, ConnectionRefusedError) or "Connection refused" in str(cause):
             return f"connection refused by {host}"
         if isinstance(cause, ConnectionResetError) or "Connection reset" in str(cause):
             return f"connection reset by {host}"
+    for cause in causes:
+        if isinstance(cause, http.client.HTTPException) and not isinstance(cause, http.client.RemoteDisconnected):
+            return f"the server at {host} sent a malformed answer ({_short(cause)})"
     return f"cannot connect to {host}: {_short(exc)}"
 
 
@@ -323,4 +456,4 @@ def _short(exc: BaseException) -> str:
     for cause in _causes(exc):
         innermost = cause
     text = str(innermost) or type(innermost).__name__
-    return " ".join(text.split())[:200]
+    return printable(" ".join(text.split()))[:200]

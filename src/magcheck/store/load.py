@@ -19,11 +19,12 @@ from magcheck.errors import ListFileError
 from magcheck.model import Origin, OriginKind, SanctionsList
 from magcheck.notices import Notice, Severity, degraded, warning
 from magcheck.sources import Source, get_source
-from magcheck.store.bundled import load_bundled
+from magcheck.store.bundled import load_bundled, snapshot_info
 from magcheck.store.cache import Cache, CachedCopy
-from magcheck.store.fetch import FetchReport, fetch_lists
+from magcheck.store.fetch import DEFAULT_REFRESH_TIMEOUT, FetchReport, fetch_lists
 from magcheck.store.http import HttpSettings, Reporter
 from magcheck.store.locate import expected_files, find_layout_files, has_any_file
+from magcheck.store.validate import drop_reasons, missing_fields, sanitized
 
 
 @dataclass
@@ -40,17 +41,31 @@ class LoadedLists:
 
 
 def load_from_dir(directory: Path, code: str) -> SanctionsList:
-    """Parse one list from a folder of official files; ListFileError when its files are missing or bad."""
+    """Parse one list from a folder of official files; ListFileError when its files are missing or bad, or
+    when its records lack a field they should all carry (the schema changed)."""
     source = get_source(code)
     layout, files = find_layout_files(directory, source)
-    parsed = layout.parse(files)
+    parsed = sanitized(layout.parse(files))
+    missing = missing_fields(source, parsed)
+    if missing:
+        raise ListFileError(code, ", ".join(files), missing[0])
     return replace(parsed, origin=Origin(OriginKind.DATA_DIR, str(directory)))
+
+
+def smaller_than_the_snapshot(lst: SanctionsList) -> str | None:
+    """Why a list given in a data dir looks cut short: much smaller than the snapshot bundled with magcheck
+    (a real list grows over time). There is no last good copy to refuse it against, so this is a warning."""
+    info = snapshot_info(lst.code)
+    if info is None or info.entries is None:
+        return None
+    reasons = drop_reasons(lst, info.entries, info.names, baseline=f"the bundled snapshot of {info.date}")
+    return f"{lst.code}: the list read from the data dir has {reasons[0]}: it may be cut short" if reasons else None
 
 
 def load_from_cache(copy: CachedCopy) -> SanctionsList:
     """Parse a cached copy with whichever layout its files are in; ListFileError if it no longer parses."""
     layout, files = find_layout_files(copy.directory, get_source(copy.code))
-    return copy.apply_to(layout.parse(files))
+    return copy.apply_to(sanitized(layout.parse(files)))
 
 
 def parser_notices(lst: SanctionsList) -> list[Notice]:
@@ -62,7 +77,8 @@ class StoreLoader:
 
     def __init__(self, *, data_dir: Path | None = None, cache: Cache | None = None, offline: bool = False,
                  mirror: str | None = None, http: HttpSettings | None = None, reporter: Reporter | None = None,
-                 stale_days: int = 7, now: datetime | None = None) -> None:
+                 stale_days: int = 7, now: datetime | None = None,
+                 refresh_timeout: float = DEFAULT_REFRESH_TIMEOUT) -> None:
         self.data_dir = data_dir
         self.cache = cache or Cache()
         self.offline = offline
@@ -71,6 +87,7 @@ class StoreLoader:
         self.reporter = reporter
         self.stale_days = stale_days
         self.now = now
+        self.refresh_timeout = refresh_timeout
 
     def load(self, codes: Sequence[str]) -> LoadedLists:
         """Every list of `codes` that can be had, and why the others cannot (the caller decides whether the
@@ -84,7 +101,7 @@ class StoreLoader:
 
     def fetch(self, codes: Iterable[str], *, force: bool = False) -> FetchReport:
         return fetch_lists(codes, cache=self.cache, mirror=self.mirror, force=force, reporter=self.reporter,
-                           http=self.http)
+                           http=self.http, refresh_timeout=self.refresh_timeout)
 
     # -- a data dir: only there ------------------------------------------------------------------------------
 
@@ -97,7 +114,10 @@ class StoreLoader:
                 result.absent[code] = (f"its files ({expected_files(source)}) are not in {self.data_dir} "
                                        f"or {self.data_dir / code}")
                 continue
-            result.lists[code] = load_from_dir(self.data_dir, code)  # files there but bad: an error, not a gap
+            lst = result.lists[code] = load_from_dir(self.data_dir, code)  # files there but bad: an error
+            cut = smaller_than_the_snapshot(lst)
+            if cut is not None:
+                result.notices.append(degraded(cut, code))
         return result
 
     # -- the cache, a download, the snapshot -------------------------------------------------------------------
