@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -16,7 +17,15 @@ from rapidfuzz.distance import Levenshtein
 
 from magcheck.matching.align import Matcher, Thresholds
 from magcheck.matching.index import name_form, primary_form, token_class
-from magcheck.matching.normalize import canonical_token, name_variants, normalize_name
+from magcheck.matching.normalize import (
+    PhraseTable,
+    canonical_token,
+    honorifics,
+    legal_forms,
+    name_variants,
+    normalize_name,
+    to_ascii,
+)
 from magcheck.matching.score import name_score, token_similarity
 from magcheck.model import Entry, EntryType, NameKind, SanctionsList, Strength
 
@@ -259,6 +268,115 @@ def test_of_qualifiers_and_generic_words() -> None:
     assert normalize_name("Wagner Group", organisation=True).qualifiers == {canonical_token("group")}
     assert not normalize_name("Myanma Foreign Trade Bank", organisation=True).qualifiers
     assert not normalize_name("Of Counsel Limited", organisation=True).qualifiers  # a leading `of` says nothing
+
+
+# --- the legal-form and honorific tables, on real names --------------------------------------------------------
+
+
+def named(entry: Entry, text: str) -> str:
+    """`text`, after checking that the record really carries that name."""
+    assert text in names_of(entry), (entry.key, text)
+    return text
+
+
+@pytest.mark.parametrize(("key", "text", "rest"), [
+    ("uk:CTI0017", "DR. MUSA", ("musa",)),
+    ("uk:GHR0101", "Madame SU", ("su",)),
+    ("us:11977", "COLONEL MUTEBUTSI", ("mutebutsi",)),
+    ("us:18226", "General Gaduel", ("gaduel",)),
+    ("us:11292", "CHAIRMAN KEUN", ("keun",)),
+    ("us:8599", "DOCTOR PUERTA", ("puerta",)),
+])
+def test_real_leading_honorifics_are_dropped(entries: dict[str, Entry], key: str, text: str,
+                                             rest: tuple[str, ...]) -> None:
+    assert person(named(entries[key], text)) == tuple(canonical_token(t) for t in rest)
+
+
+def test_a_title_alone_is_kept() -> None:
+    assert person("General") == ("general",)  # the last word is never taken for an honorific
+    assert person("Mr O") == ("o",)
+
+
+@pytest.mark.parametrize(("key", "text", "words"), [
+    ("uk:AQD0137", "عمر محمد قدير", 3),  # Omar: transliterated `mr`, not Mr
+    ("uk:SYR0353", "عامر فوز", 2),  # Amer FOZ
+])
+def test_a_transliterated_name_is_not_taken_for_an_honorific(entries: dict[str, Entry], key: str, text: str,
+                                                              words: int) -> None:
+    assert len(person(named(entries[key], text))) == words
+
+
+@pytest.mark.parametrize(("key", "text", "kept"), [
+    ("uk:RUS1854", "DOM.RF", "rf"),  # the Russian Federation, not a Swedish association
+    ("us:17015", "VEB.RF", "rf"),
+    ("us:33829", "FU YUAN YU 7626", "iu"),  # a fishing vessel, not a Korean yuhan hoesa
+    ("us:25504", "EP-IAG", "ep"),  # an Iranian aircraft's registration, not an empresa publica
+    ("us:15758", "YK-AKA", "ik"),  # a Syrian aircraft's registration
+    ("ca:russia-1.1-38", "Wilma II", "i"),  # a ship's number
+    ("uk:RUS0236", "IS BANK", "is"),  # Industrial Savings Bank
+])
+def test_abbreviations_that_are_something_else_in_these_lists_stay(entries: dict[str, Entry], key: str, text: str,
+                                                                    kept: str) -> None:
+    form = normalize_name(named(entries[key], text), organisation=True)
+    assert kept in form.tokens and not form.legal
+
+
+def test_a_bank_and_its_legal_form_written_after_it() -> None:
+    assert org("IS BANK, AO") == org("IS BANK")  # US 22507 / UK RUS0236
+    assert normalize_name("IS BANK, AO", organisation=True).legal == {"jsc"}
+
+
+@pytest.mark.parametrize(("key", "text", "legal"), [
+    ("ca:russia-1p2-751", "ООО «КуАпп»", {"llc"}),  # Cyrillic, transliterated first
+    ("us:48815", "MODMER TRADING ULUSLARARASI ITHALAT VE IHRACAT LIMITED SIRKETI", {"llc"}),  # Turkish
+    ("us:25457", "FOURTH OCEAN GMBH & CO KG", {"llc", "lp"}),  # a German limited partnership
+    ("us:16681", "AB ROSSIYA, OAO", {"jsc"}),  # `AB` (aktsionerny bank) has no class of its own
+])
+def test_legal_form_classes_of_real_names(entries: dict[str, Entry], key: str, text: str, legal: set[str]) -> None:
+    assert normalize_name(named(entries[key], text), organisation=True).legal == legal
+
+
+def test_a_cyrillic_legal_form_leaves_the_latin_name(entries: dict[str, Entry]) -> None:
+    record = entries["ca:russia-1p2-751"]
+    assert org(named(record, "ООО «КуАпп»")) == org(named(record, "KuApp"))
+
+
+def test_a_form_without_a_class_is_removed_but_gives_no_evidence(entries: dict[str, Entry]) -> None:
+    us = normalize_name(named(entries["us:9526"], "KOREA INTERNATIONAL CHEMICAL JOINT VENTURE COMPANY"),
+                        organisation=True)
+    uk = normalize_name(named(entries["uk:DPR0152"], "KOREA INTERNATIONAL CHEMICAL JOINT VENTURE COMPANY"),
+                        organisation=True)
+    assert us == uk and "venture" not in us.tokens and not us.legal
+
+
+def test_a_parenthesis_that_is_only_a_legal_form_names_no_one(entries: dict[str, Entry]) -> None:
+    text = named(entries["us:18268"], "GOSUDARSTVENNY SPETSIALIZIROVANNY ROSSISKI EKSPORTNO-IMPORTNY BANK "
+                                      "(ZAKRYTOE AKTSIONERNOE OBSHCHESTVO)")
+    (name, _), (derived, is_derived) = name_variants(text)
+    assert is_derived and derived == "ZAKRYTOE AKTSIONERNOE OBSHCHESTVO"
+    form = normalize_name(derived, organisation=True)
+    assert form.tokens == () and form.legal == {"jsc"}
+    assert org(name)[-1] == "bank" and len(org(name)) == 6  # the name itself is outside the parenthesis
+
+
+WORDS = re.compile(r"[a-z0-9]+")
+
+
+@pytest.mark.parametrize("table", [legal_forms, honorifics])
+def test_the_tables_are_written_as_the_normaliser_sees_names(table: Callable[[], PhraseTable]) -> None:
+    phrases = table().phrases
+    assert len(phrases) > 100
+    for phrase in phrases:
+        text = " ".join(phrase)
+        assert WORDS.findall(to_ascii(text).lower()) == list(phrase), phrase
+
+
+def test_every_legal_form_has_a_known_class() -> None:
+    classes = set(legal_forms().phrases.values())
+    assert classes == {"", "llc", "jsc", "ngo", "soe", "sp", "lp", "llp", "gp", "fin"}
+    assert legal_forms().phrases[("limited", "liability", "company")] == "llc"
+    assert legal_forms().phrases[("aktsionernoe", "obshchestvo")] == "jsc"
+    assert ("in",) not in legal_forms().phrases  # rigour's `IN` (Inc.) is the preposition in these lists
 
 
 # --- token similarity ---------------------------------------------------------------------------------------------

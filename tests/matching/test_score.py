@@ -285,9 +285,6 @@ def test_different_nationalities_count_against(entries: dict[str, Entry]) -> Non
     assert compare_nationalities(entries["us:29220"], entries["ca:china-p1-5"]) is None  # Canada gives none
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: countries.country_code does not know the SDN spellings `Korea, North` "
-                   "(108 US entries) and `Congo, Democratic Republic of the` (27), nor the UK's `Congo (Democratic "
-                   "Republic)`: every true DPRK/DRC match between the US and the UK gets `nationality-disjoint` -0.06")
 @pytest.mark.parametrize(("a", "b"), [("us:12216", "uk:DPR0264"),  # RI Je-Son: `Korea, North` / `North Korea`
                                       ("us:12029", "uk:DRC0043")])  # Jerome KAKWAVU BUKANDE
 def test_sdn_country_spellings_are_understood(entries: dict[str, Entry], a: str, b: str) -> None:

@@ -2,8 +2,8 @@
 
 Steps: transliterate to ASCII (anyascii; Han characters syllable by syllable), case-fold, drop apostrophes,
 split on everything else that is not a letter or digit, glue Arabic articles to the word they belong to
-(`al-Otaibi` = `Alotaibi`), strip leading honorifics and, for organisations, legal forms (rigour's database
-of company types: `OOO` = `Limited Liability Company` = `LLC`), then spell each token canonically so that
+(`al-Otaibi` = `Alotaibi`), strip leading honorifics and, for organisations, legal forms (tables in `data/`
+derived from rigour's: `OOO` = `Limited Liability Company` = `LLC`), then spell each token canonically so that
 common transliteration variants coincide (`Aleksandr`/`Alexander`, `Yevgeniy`/`Evgeny`, `Sergei`/`Sergey`).
 Order is kept but never relied upon: matching compares token sets.
 """
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
-from rigour.names import remove_org_types, remove_person_prefixes, replace_org_types_compare
+
+from magcheck.matching.data import read_rows
 
 # Arabic articles and name particles that one list writes apart and another glues on (al-Otaibi / Alotaibi).
 _GLUED_PARTICLES = frozenset({"al", "el", "ul", "ad", "ar", "as", "ash", "at", "az", "an", "abd", "abdel",
@@ -117,16 +118,83 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _DROP_APOSTROPHES = {ord(c): None for c in "'`´ʼʻ’‘\u02b9\u02ba\"«»“”"}
 
 
-@lru_cache(maxsize=1)
-def _person_prefix_starts() -> frozenset[str]:
-    """First words of the honorifics rigour knows (Mr, Dr, General, His Excellency ...)."""
-    from rigour._core import person_name_prefixes_list
+@dataclass(frozen=True, slots=True)
+class PhraseTable:
+    """Phrases of whole words (`limited liability company`, `his excellency`) and what each stands for."""
 
-    return frozenset(p.split()[0].lower().rstrip(".") for p in person_name_prefixes_list())
+    phrases: dict[tuple[str, ...], str]
+    starts: frozenset[str]  # first words: most tokens are ruled out by one lookup
+    longest: int
+
+    @classmethod
+    def build(cls, rows: list[tuple[str, str]]) -> PhraseTable:
+        phrases = {tuple(text.split()): value for text, value in rows}
+        return cls(phrases, frozenset(p[0] for p in phrases), max(map(len, phrases), default=0))
+
+    def match_at(self, tokens: list[str], start: int, end: int) -> int:
+        """Length of the longest phrase in `tokens[start:end]` that begins at `start` (0: none)."""
+        if tokens[start] not in self.starts:
+            return 0
+        for length in range(min(self.longest, end - start), 0, -1):
+            if tuple(tokens[start:start + length]) in self.phrases:
+                return length
+        return 0
+
+
+@lru_cache(maxsize=1)
+def legal_forms() -> PhraseTable:
+    """Legal forms and their generic class (`ooo` -> llc; empty for a form without a class)."""
+    return PhraseTable.build([(form, "" if cls == "-" else cls) for form, cls in read_rows("legal_forms.tsv")])
+
+
+@lru_cache(maxsize=1)
+def honorifics() -> PhraseTable:
+    """Mr, Dr, General, His Excellency ..."""
+    return PhraseTable.build([(row[0], "") for row in read_rows("honorifics.txt")])
+
+
+def strip_legal_forms(tokens: list[str]) -> tuple[list[str], frozenset[str]]:
+    """The tokens without their legal forms (longest first, left to right), and the forms' generic classes.
+
+    A name that is nothing but a legal form (`ZAKRYTOE AKTSIONERNOE OBSHCHESTVO`, a stray alias) keeps no
+    tokens: it names no one.
+    """
+    table = legal_forms()
+    if table.starts.isdisjoint(tokens):
+        return tokens, frozenset()
+    kept: list[str] = []
+    classes: set[str] = set()
+    i = 0
+    while i < len(tokens):
+        length = table.match_at(tokens, i, len(tokens))
+        if length:
+            classes.add(table.phrases[tuple(tokens[i:i + length])])
+            i += length
+        else:
+            kept.append(tokens[i])
+            i += 1
+    return kept, frozenset(classes - {""})
+
+
+def _written_in_latin(text: str) -> bool:
+    """Whether a name starts in Latin letters: honorifics are English words, and the transliteration of
+    another script can spell one by accident (Arabic `عمر`, Omar, arrives as `mr`)."""
+    first = next((c for c in text if c.isalpha()), "")
+    return first.isascii() or unicodedata.name(first, "").startswith("LATIN")
+
+
+def strip_honorifics(tokens: list[str]) -> list[str]:
+    """The tokens without the honorifics they open with (`general ivan petrov` -> `ivan petrov`); the last
+    token always stays, so a name that is only a title (`General`) is kept."""
+    table = honorifics()
+    i = 0
+    while i < len(tokens) - 1 and (length := table.match_at(tokens, i, len(tokens) - 1)):
+        i += length
+    return tokens[i:]
 
 
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
-# Generic organisation words that lists abbreviate, and legal-form fragments rigour leaves behind when the
+# Generic organisation words that lists abbreviate, and legal-form fragments the table leaves behind when the
 # list spells the rest out (`PTE LIMITED`).
 _ORG_ABBREVIATIONS = {"co": "company", "corp": "corporation", "intl": "international", "natl": "national",
                       "mfg": "manufacturing", "dept": "department", "govt": "government", "inst": "institute",
@@ -189,12 +257,7 @@ def _qualifiers(tokens: list[str]) -> frozenset[str]:
 
 
 def _organisation_tokens(tokens: list[str]) -> tuple[list[str], frozenset[str], frozenset[str]]:
-    spaced = " ".join(tokens)
-    legal: frozenset[str] = frozenset()
-    bare = remove_org_types(spaced, replacement=" ")
-    if bare != spaced:
-        tokens = bare.split()
-        legal = frozenset(replace_org_types_compare(spaced, generic=True).split()) - set(tokens)
+    tokens, legal = strip_legal_forms(tokens)
     qualifiers = _qualifiers(tokens) | _GENERIC_ORG_WORDS.intersection(tokens)
     tokens = [_ORG_ABBREVIATIONS.get(t, t) for t in tokens if t not in _ORG_STOPWORDS and t not in _LEGAL_FRAGMENTS]
     return _drop_acronyms(tokens), legal, qualifiers
@@ -211,8 +274,8 @@ def normalize_name(text: str, *, organisation: bool) -> NameForm:
     if organisation:
         tokens, legal, qualifiers = _organisation_tokens(tokens)
     else:
-        if tokens and tokens[0] in _person_prefix_starts():
-            tokens = remove_person_prefixes(" ".join(tokens)).split()
+        if tokens and tokens[0] in honorifics().starts and _written_in_latin(text):
+            tokens = strip_honorifics(tokens)
         tokens = [t for t in tokens if t not in _NAME_HONORIFICS] or tokens
     if not _GLUED_PARTICLES.isdisjoint(tokens):
         tokens = _glue_particles(tokens)
