@@ -20,9 +20,13 @@ from magcheck.store.load import LoadedLists, load_from_dir, parser_notices
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+# Where each list's trimmed real excerpt is (most sit in tests/fixtures/<code>; the EU's by export date).
+FIXTURE_DIRS = {"eu": FIXTURES / "eu" / "2020-04-15-head"}
+
+
 @cache
 def fixture_list(code: str) -> SanctionsList:
-    return load_from_dir(FIXTURES, code)
+    return load_from_dir(FIXTURE_DIRS.get(code, FIXTURES), code)
 
 
 @dataclass

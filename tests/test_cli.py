@@ -83,11 +83,12 @@ def test_gaps_json_holds_the_xinjiang_truths(state: dict[str, str]) -> None:
     document = json.loads(done.out)
     assert document["schema"] == "magcheck.gaps/1" and document["reference"] == "us"
     targets = {t["uid"]: t for t in document["targets"]}
-    assert targets["29220"]["missing_from"] == ["uk"]  # Chen Quanguo: Canada only
+    assert document["against"] == ["uk", "ca", "eu", "au"]  # every other Magnitsky-style list
+    assert targets["29220"]["missing_from"] == ["uk", "eu", "au"]  # Chen Quanguo: Canada only
     assert targets["29220"]["coverage"]["ca"]["uid"] == "china-p1-5"
     assert targets["29219"]["coverage"]["uk"]["uid"] == ZHU_HAILUN_UK
-    assert targets["29299"]["missing_from"] == ["uk", "ca"]  # the XPCC: nobody
-    assert targets["29159"]["missing_from"] == ["uk", "ca"]  # the Xinjiang PSB: nobody
+    assert targets["29299"]["missing_from"] == ["uk", "ca", "eu", "au"]  # the XPCC: nobody
+    assert targets["29159"]["missing_from"] == ["uk", "ca", "eu", "au"]  # the Xinjiang PSB: nobody
 
 
 def test_a_run_reads_only_the_lists_it_needs(state: dict[str, str]) -> None:
@@ -99,14 +100,15 @@ def test_a_run_reads_only_the_lists_it_needs(state: dict[str, str]) -> None:
     assert loader.loaded == ["ca"]
     loader = FixtureLoader()
     assert run(["gaps", "--format", "json"], loader, state).code == 0
-    assert loader.requests == [("us", "uk", "ca")]  # the default: every other Magnitsky-style list
+    assert loader.requests == [("us", "uk", "ca", "eu", "au")]  # the default: every other Magnitsky-style list
 
 
 def test_a_list_that_is_not_available_is_left_out_with_a_note(state: dict[str, str]) -> None:
     done = run(["gaps", "--format", "json"], FixtureLoader(only={"us", "uk"}), state)
     assert done.code == 0
     assert json.loads(done.out)["against"] == ["uk"]
-    assert done.err_lines == ["magcheck: warning: ca: left out of this run: not in this test's fixtures"]
+    assert done.err_lines == [f"magcheck: warning: {code}: left out of this run: not in this test's fixtures"
+                              for code in ("ca", "eu", "au")]
     named = run(["gaps", "--against", "ca"], FixtureLoader(only={"us", "uk"}), state)
     assert named.code == ExitStatus.NO_DATA and "ca: no usable copy" in named.err
 
@@ -115,14 +117,15 @@ def test_quiet_still_says_the_data_is_the_bundled_snapshot(state: dict[str, str]
     done = run(["gaps", "--quiet", "--format", "json"], FixtureLoader(bundled=True), state)
     assert done.code == ExitStatus.STALE
     assert done.err_lines == [f"magcheck: warning: {code}: using the bundled snapshot of "
-                              f"{FixtureLoader().load([code]).lists[code].date} (test)" for code in ("us", "uk", "ca")]
+                              f"{FixtureLoader().load([code]).lists[code].date} (test)"
+                              for code in ("us", "uk", "ca", "eu", "au")]
 
 
 def test_exit_precedence_alert_on_stale_data_is_11(state: dict[str, str]) -> None:
     quanguo = ["gaps", "--name", "Quanguo", "--exit-code", "-q"]
     assert run(quanguo, FixtureLoader(), state).code == ExitStatus.GAPS
     assert run(quanguo, FixtureLoader(bundled=True), state).code == ExitStatus.GAPS_ON_STALE_DATA
-    hailun = ["gaps", "--name", "Hailun", "--exit-code", "-q"]  # listed by all three: no alert
+    hailun = ["gaps", "--name", "Hailun", "--exit-code", "-q", "--against", "uk,ca"]  # listed by both: no alert
     assert run(hailun, FixtureLoader(), state).code == ExitStatus.OK
     assert run(hailun, FixtureLoader(bundled=True), state).code == ExitStatus.STALE
 
@@ -169,7 +172,8 @@ def test_csv_to_a_file_and_markdown_to_stdout_with_dash(tmp_path: Path, state: d
     done = run(["gaps", "--format", "csv", "-o", str(target), "--country", "China"], FixtureLoader(), state)
     assert done.code == 0 and done.out == ""
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
-    assert {r["government"]: r["status"] for r in rows if r["uid"] == "29220"} == {"uk": "gap", "ca": "covered"}
+    assert {r["government"]: r["status"] for r in rows if r["uid"] == "29220"} == {
+        "uk": "gap", "ca": "covered", "eu": "gap", "au": "gap"}
     dash = run(["gaps", "--format", "markdown", "-o", "-"], FixtureLoader(), state)
     assert dash.code == 0 and dash.out.startswith("# Sanctions gaps") and not Path("-").exists()
 
@@ -190,9 +194,9 @@ def test_overrides_decide_and_unknown_entries_are_named(tmp_path: Path, state: d
     done = run(["gaps", "--name", "Quanguo", "--format", "json", "--overrides", str(overrides)], FixtureLoader(),
                state)
     assert done.code == 0
-    assert json.loads(done.out)["targets"][0]["missing_from"] == ["uk", "ca"]
-    assert done.err_lines == [f"magcheck: warning: overrides file {overrides} names entries these lists do not "
-                              "hold: uk:NOPE0001, us:1"]
+    assert json.loads(done.out)["targets"][0]["missing_from"] == ["uk", "ca", "eu", "au"]
+    assert [line for line in done.err_lines if "overrides" in line] == [
+        f"magcheck: warning: overrides file {overrides} names entries these lists do not hold: uk:NOPE0001, us:1"]
     overrides.write_text("[[same]]\na = 'nonsense'\n", encoding="utf-8")
     bad = run(["gaps", "--overrides", str(overrides)], FixtureLoader(), state)
     assert bad.code == ExitStatus.USAGE and len(bad.err_lines) == 1

@@ -102,7 +102,7 @@ def refused(tmp_path: Path, data: bytes) -> ListFileError:
 
 
 def test_source_declaration() -> None:
-    source = eu.PENDING_SOURCE
+    source = eu.SOURCE
     assert isinstance(source, Source)
     assert (source.code, source.government, source.order, source.bundled) == ("eu", "European Union", 40, False)
     assert source.title == "European Union - Consolidated Financial Sanctions List (FSF)"
@@ -118,9 +118,14 @@ def test_source_declaration() -> None:
     )]
 
 
-def test_not_registered_yet() -> None:
-    """The integrator renames PENDING_SOURCE to SOURCE once the application layer is rebuilt."""
-    assert not hasattr(eu, "SOURCE")
+def test_registered_and_never_bundled() -> None:
+    from magcheck.sources import all_sources
+    from magcheck.store.bundled import snapshot_info
+
+    assert all_sources()["eu"] is eu.SOURCE
+    assert snapshot_info("eu") is None  # too large and too volatile to ship
+    (file,) = eu.SOURCE.live.files
+    assert file.read_timeout is not None and file.read_timeout >= 120  # built on request: minutes to first byte
 
 
 # --- Whole files, against the raw XML ------------------------------------------------------------------
@@ -340,7 +345,7 @@ def test_human_rights_programme_is_in_scope(eu_dir: Path, tmp_path: Path) -> Non
     data = changed_record(eu_dir, "5463", b'programme="PRK"', b'programme="HR"', folder="2020-04-15-sample")
     (entry,) = parse_bytes(tmp_path, data).entries
     assert entry.programs == ("HR",)
-    assert set(entry.programs) <= eu.PENDING_SOURCE.magnitsky_programs
+    assert set(entry.programs) <= eu.SOURCE.magnitsky_programs
 
 
 def test_span_of_birth_years(eu_dir: Path, tmp_path: Path) -> None:
