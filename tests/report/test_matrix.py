@@ -81,13 +81,6 @@ def test_markdown_has_one_row_per_target(report: MatrixReport) -> None:
     assert "| listed (29220) | — | 2024-12-09 (china-p1-5) |" in chen
 
 
-def test_html_marks_gaps(report: MatrixReport) -> None:
-    page = render_matrix(small(report), "html")
-    assert page.startswith("<!DOCTYPE html>")
-    assert page.count('<td class="gap">—</td>') == 1 + 2 + 1  # Chen: UK; XPCC: UK, CA; the bureau: US
-    assert "<script" not in page
-
-
 def test_table_gap_mark_depends_on_the_terminal(report: MatrixReport) -> None:
     plain = render_matrix(small(report), "table", terminal=PLAIN)
     assert not ANSI.search(plain) and not BOX_DRAWING.search(plain)

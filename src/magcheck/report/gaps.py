@@ -48,7 +48,9 @@ def render_gaps(report: GapReport, fmt: str, *, terminal: Terminal | None = None
     if fmt == "markdown":
         return gaps_markdown(report, changes)
     if fmt == "html":
-        return gaps_html(report, changes)
+        from magcheck.report.html import render_gaps_html  # here: html imports lookup, which imports this module
+
+        return render_gaps_html(report, changes)
     raise UsageError(f"unknown format {fmt!r} (expected one of {', '.join(GAPS_FORMATS)})")
 
 

@@ -34,7 +34,9 @@ def render_matrix(report: MatrixReport, fmt: str, *, terminal: Terminal | None =
     if fmt == "markdown":
         return matrix_markdown(report)
     if fmt == "html":
-        return matrix_html(report)
+        from magcheck.report.html import render_matrix_html  # here: html imports lookup, which imports gaps
+
+        return render_matrix_html(report)
     raise UsageError(f"unknown format {fmt!r} (expected one of {', '.join(MATRIX_FORMATS)})")
 
 
