@@ -3,6 +3,7 @@ one usage error naming where it came from (exit 2), never a silent default, a fa
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from pathlib import Path
 
@@ -62,10 +63,11 @@ def test_a_bad_environment_value_is_one_usage_error(environ: dict[str, str], sai
     ({"against": "us", "reference": "us"}, "--against cannot include the reference list 'us'"),
     ({"matrix": True, "changes": True}, "--changes applies to the gaps report"),
     ({"country": "  "}, "--country: the country is empty"),
+    ({"country": "Chinaa"}, "--country: unknown country 'Chinaa' (did you mean China?)"),
     ({"output": ""}, "-o/--output: the path is empty"),
 ])
 def test_a_bad_flag_is_one_usage_error(given: dict[str, object], said: str) -> None:
-    with pytest.raises(UsageError, match="^" + said.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(UsageError, match="^" + re.escape(said)):
         build_settings("gaps", given, {})
 
 
@@ -73,6 +75,12 @@ def test_an_existing_file_where_a_directory_is_wanted_is_refused(tmp_path: Path)
     (tmp_path / "file").write_text("x")
     with pytest.raises(UsageError, match="is not a directory"):
         build_settings("gaps", {}, {"MAGCHECK_CACHE_DIR": str(tmp_path / "file")})
+
+
+@pytest.mark.parametrize("text", ["China", "PRC", "People's Republic of China", "Russia", "Russian Federation",
+                                  "Burma", "Myanmar", "Türkiye", "Turkey", "CN", "RUS"])
+def test_countries_are_names_codes_or_common_variants(text: str) -> None:
+    assert build_settings("gaps", {"country": text}, {}).country == text
 
 
 def test_an_empty_variable_is_unset_but_an_empty_flag_variable_is_false() -> None:

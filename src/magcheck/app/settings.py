@@ -155,6 +155,20 @@ def list_codes(text: str) -> tuple[str, ...]:
     return codes
 
 
+def country(text: str) -> str:
+    """A country as the user writes it (name, ISO code, common variant: PRC, Burma, Russian Federation); an
+    unknown one is an error with a suggestion, never an empty report that reads like "no gaps"."""
+    from magcheck.matching.countries import resolve_country, suggest_country
+
+    if not text.strip():
+        raise ValueError("the country is empty")
+    if resolve_country(text) is None:
+        close = suggest_country(text)
+        hint = f" (did you mean {' or '.join(close[:3])}?)" if close else " (give its name or ISO code)"
+        raise ValueError(f"unknown country {text!r}{hint}")
+    return text.strip()
+
+
 def known_lists_help(text: str) -> Callable[[], str]:
     """Help naming the lists of the registry, computed only when help is shown (the registry imports parsers)."""
     def render() -> str:
@@ -223,8 +237,9 @@ OPTIONS: tuple[Option, ...] = (
            kind=Kind.MULTIPLE, metavar="TAG", commands=frozenset({"gaps"})),
     Option("types", ("--type",), None, (), f"Only targets of this type ({', '.join(ENTRY_TYPES)}; repeatable).",
            choice(*ENTRY_TYPES), Kind.MULTIPLE, metavar="TYPE", commands=frozenset({"gaps"})),
-    Option("country", ("--country",), None, None, "Only targets of this nationality, or naming it in their record.",
-           metavar="NAME", commands=frozenset({"gaps"})),
+    Option("country", ("--country",), None, None,
+           "Only targets of this nationality, or naming it in their record (a name, an ISO code or a common "
+           "variant: PRC, Burma, Russian Federation).", country, metavar="NAME", commands=frozenset({"gaps"})),
     Option("name", ("--name",), None, None, "Only targets with a name containing TEXT.", metavar="TEXT",
            commands=frozenset({"gaps"})),
     Option("matrix", ("--matrix",), None, False,
@@ -353,8 +368,6 @@ def _check_combinations(settings: Settings) -> None:
             raise UsageError(f"--against cannot include the reference list {settings.reference!r}")
         if settings.matrix and settings.changes:
             raise UsageError("--changes applies to the gaps report, not to --matrix")
-        if settings.country is not None and not settings.country.strip():
-            raise UsageError("--country: the country is empty")
 
 
 def documented(command: str | None = None) -> list[Option]:
