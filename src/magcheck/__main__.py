@@ -6,7 +6,8 @@ collector would rescan again and again for nothing (about a tenth of a run's tim
 still frees everything as usual, and the process ends within seconds.
 
 Ctrl-C and SIGTERM (what cron and systemd send) end a run with one line and exit 130 / 143 at any moment,
-even while modules are still being imported; temporary files are removed as the stack unwinds.
+even while modules are still being imported; temporary files are removed as the stack unwinds. Both raise
+magcheck's own exceptions rather than KeyboardInterrupt, so no library prints anything of its own.
 """
 
 from __future__ import annotations
@@ -16,35 +17,39 @@ import signal
 import sys
 
 
-class _Terminated(BaseException):
-    """Raised by the SIGTERM handler before magcheck.errors (with its own Terminated) is imported."""
+class _Stopped(BaseException):
+    """Raised by a signal handler before magcheck.errors (with Interrupted and Terminated) is imported."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
 
 
-def _on_sigterm(_signum: int, _frame: object) -> None:
+def _on_signal(signum: int, _frame: object) -> None:
     try:
-        from magcheck.errors import Terminated
+        from magcheck.errors import Interrupted, Terminated
     except BaseException:
-        raise _Terminated from None
-    raise Terminated
+        raise _Stopped(130 if signum == signal.SIGINT else 143) from None
+    raise Interrupted if signum == signal.SIGINT else Terminated
 
 
 def main() -> None:
     gc.disable()
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
     try:
         from magcheck.cli import main as run
 
         run()
-    except KeyboardInterrupt:
-        sys.stderr.write("magcheck: interrupted\n")
-        sys.exit(130)
-    except _Terminated:
-        sys.stderr.write("magcheck: terminated\n")
-        sys.exit(143)
+    except (KeyboardInterrupt, _Stopped) as exc:
+        status = exc.status if isinstance(exc, _Stopped) else 130
+        sys.stderr.write("magcheck: interrupted\n" if status == 130 else "magcheck: terminated\n")
+        sys.exit(status)
     except BaseException as exc:
-        if type(exc).__name__ == "Terminated":
-            sys.stderr.write("magcheck: terminated\n")
-            sys.exit(143)
+        name = type(exc).__name__
+        if name in ("Interrupted", "Terminated"):  # raised before cli.main could turn it into its line
+            sys.stderr.write("magcheck: interrupted\n" if name == "Interrupted" else "magcheck: terminated\n")
+            sys.exit(130 if name == "Interrupted" else 143)
         raise
 
 

@@ -8,6 +8,7 @@ policy (quiet never hides degraded data), renders the result and exits with the 
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -19,7 +20,7 @@ from click.core import ParameterSource
 
 from magcheck import __version__
 from magcheck.app.settings import Kind, Option, Settings, build_settings, options_for
-from magcheck.errors import ExitStatus, MagcheckError, Terminated
+from magcheck.errors import ExitStatus, Interrupted, MagcheckError, Terminated
 from magcheck.notices import Notice, should_show
 from magcheck.text import one_line, printable
 
@@ -145,12 +146,28 @@ def terminal_for(settings: Settings, env: Environment) -> Any:
 def emit(text: str, settings: Settings, env: Environment) -> None:
     """Print the report, or write it to --output (atomically for a regular file; '-' is stdout)."""
     if settings.output is None or str(settings.output) == "-":
-        env.out.write(text if text.endswith("\n") else text + "\n")
-        env.out.flush()
+        try:
+            env.out.write(text if text.endswith("\n") else text + "\n")
+            env.out.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise StdoutError(exc) from None
         return
     from magcheck.report.output import write_atomically
 
     write_atomically(settings.output, text)
+
+
+class StdoutError(MagcheckError):
+    """The report could not be written to stdout (a full disk behind a redirection, a closed stream): exit 4,
+    like every other disk failure."""
+
+    exit_status = ExitStatus.CACHE
+
+    def __init__(self, exc: OSError) -> None:
+        reason = "disk full (no space left on device)" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        super().__init__(f"cannot write the report to standard output: {reason}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -316,6 +333,8 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
         returned = cli.main(args=argv, prog_name="magcheck", standalone_mode=False, obj=env)
         sys.exit(returned if isinstance(returned, int) else ExitStatus.OK)  # --help, --version
     except MagcheckError as exc:
+        if isinstance(exc, StdoutError):
+            _silence_stdout()  # the unwritten rest must not fail again, noisily, at exit
         fail(env, f"magcheck: error: {one_line(str(exc))}", exc.exit_status)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -327,20 +346,28 @@ def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
         if ctx is not None:
             hint = f" (see '{ctx.command_path} --help')"
         fail(env, f"magcheck: error: {one_line(exc.format_message())}{hint}", ExitStatus.USAGE)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         fail(env, "magcheck: interrupted", ExitStatus.INTERRUPTED)
     except Terminated:
         fail(env, "magcheck: terminated", ExitStatus.TERMINATED)
     except BrokenPipeError:
         # The reader went away (e.g. `magcheck gaps | head`); nothing useful left to say.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence_stdout()
         sys.exit(ExitStatus.OK)
     except Exception as exc:  # a bug: still one line, with the way to get the details
         if env.environ.get("MAGCHECK_DEBUG"):
             raise
         fail(env, f"magcheck: internal error: {type(exc).__name__}: {one_line(str(exc))} "
                   "(set MAGCHECK_DEBUG=1 for the traceback, and please report it)", ExitStatus.INTERNAL)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so Python's final flush of what could not be written stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout replaced (tests) or already closed
+        pass
 
 
 def fail(env: Environment, line: str, status: ExitStatus) -> None:

@@ -56,3 +56,8 @@ class CacheError(MagcheckError):
 
 class Terminated(BaseException):
     """SIGTERM arrived (cron, systemd, `kill`): unwinds like Ctrl-C so temporary files are cleaned up."""
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT), raised instead of KeyboardInterrupt so no library in between prints anything of its own
+    (click would print a newline); unwinds the same way."""

@@ -31,6 +31,15 @@ def is_special_file(path: Path) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
+_STREAM_ALIASES = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/")
+
+
+def _is_stream_alias(path: Path) -> bool:
+    """`/dev/stdout`, `/dev/fd/3`: a name for an open stream, whatever it points at, is written through."""
+    text = str(path)
+    return text in _STREAM_ALIASES[:2] or text.startswith(_STREAM_ALIASES[2:])
+
+
 def fsync_directory(folder: Path) -> None:
     """Make a rename durable where the platform allows it (not on Windows)."""
     if os.name != "posix":
@@ -55,6 +64,10 @@ def write_atomically(path: str | os.PathLike[str], data: bytes | str, *, encodin
     """
     payload = data.encode(encoding) if isinstance(data, str) else data
     target = Path(path)
+    if is_special_file(target) or _is_stream_alias(target):  # checked before resolving: /dev/stdout -> a pipe
+        with open(target, "wb") as stream:
+            stream.write(payload)
+        return target
     if target.is_symlink():
         target = target.resolve()
     if is_special_file(target):

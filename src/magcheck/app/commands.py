@@ -77,6 +77,8 @@ def run_fetch(settings: Settings, fetcher: ListFetcher) -> Outcome[FetchReport]:
     report = fetcher.fetch(codes, force=settings.force)
     notices: list[Notice] = []
     for outcome in report.outcomes:
+        if outcome.parsed is not None:
+            notices.extend(warning(f"{outcome.code}: {text}", outcome.code) for text in outcome.parsed.warnings)
         if outcome.outcome is FetchOutcome.KEPT:
             notices.append(degraded(outcome.problem(), outcome.code))
         elif outcome.outcome is FetchOutcome.FAILED:

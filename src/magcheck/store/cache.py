@@ -37,6 +37,7 @@ from magcheck.model import Origin, OriginKind, SanctionsList
 META_FILE = "meta.json"
 LOCK_FILE = ".lock"
 STAGING_PREFIX = ".staging-"
+DAMAGED_PREFIX = ".damaged-"  # a copy found damaged, renamed aside: kept for inspection, never read
 KEEP_PREVIOUS = 5
 DEFAULT_LOCK_TIMEOUT = 300.0  # seconds a second run waits for the first before giving up
 _VERSION_NAME = re.compile(r"^(\d{6,})-(\d{8}T\d{6}Z)$")
@@ -210,13 +211,42 @@ class Cache:
 
     @staticmethod
     def _read_copy(code: str, directory: Path) -> CachedCopy | None:
+        return None if Cache.damage(directory) else CachedCopy(
+            code, directory, CopyMeta.from_json((directory / META_FILE).read_text(encoding="utf-8")))
+
+    @staticmethod
+    def damage(directory: Path) -> str | None:
+        """Why a copy folder cannot be trusted (its meta.json unreadable or not what magcheck writes, a file it
+        names missing), or None."""
         try:
             meta = CopyMeta.from_json((directory / META_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError, TypeError, KeyError):
-            return None  # an unreadable copy is skipped; an older good one is used instead
-        if not all((directory / name).is_file() for name in meta.files):
+        except FileNotFoundError:
+            return f"{META_FILE} is missing"
+        except OSError as exc:
+            return f"{META_FILE} cannot be read ({exc.strerror or exc})"
+        except (ValueError, TypeError, KeyError) as exc:
+            return f"{META_FILE} is damaged ({' '.join(str(exc).split())[:120]})"
+        missing = [name for name in meta.files if not (directory / name).is_file()]
+        return f"{', '.join(missing)} missing" if missing else None
+
+    def damaged_copies(self, code: str) -> list[tuple[Path, str]]:
+        """Copy folders of a list that cannot be trusted, with why: to be reported and set aside."""
+        folder = self.root / code
+        try:
+            folders = sorted(p for p in folder.iterdir() if _VERSION_NAME.match(p.name))
+        except OSError:
+            return []
+        return [(path, reason) for path in folders if (reason := self.damage(path)) is not None]
+
+    def set_aside(self, directory: Path) -> Path | None:
+        """Rename a damaged copy out of the way (`.damaged-<name>`, kept for inspection, never read again) so the
+        next run rebuilds it; None when it cannot be moved (a read-only cache: it is simply skipped)."""
+        target = directory.with_name(f"{DAMAGED_PREFIX}{directory.name}")
+        try:
+            os.replace(directory, target)
+        except OSError:
             return None
-        return CachedCopy(code, directory, meta)
+        return target
 
     # -- writing ------------------------------------------------------------------------------------------
 

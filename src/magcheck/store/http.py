@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -312,7 +313,7 @@ class Downloader:
         line.started(expected)
         try:
             with open(part, "wb") as out:
-                for chunk in response.iter_content(CHUNK_SIZE):
+                for chunk in _chunks(response):
                     size += len(chunk)
                     if size > budget.max_bytes:  # counted after decompression: a gzip bomb stops here
                         raise FetchError(f"{url} is larger than the {budget.max_bytes:,}-byte limit for this file "
@@ -341,6 +342,24 @@ class Downloader:
             _remove_quietly(part)
             raise
         return digest.hexdigest(), size
+
+
+def _chunks(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives (decompressed), a chunk per read, so that the caller's time limit is checked even
+    when a server trickles a byte at a time (requests' iter_content waits to fill each chunk). urllib3's errors
+    become the requests errors the caller handles."""
+    raw = response.raw
+    try:
+        while chunk := raw.read1(CHUNK_SIZE, decode_content=True):
+            yield chunk
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc) from exc
+    except urllib3.exceptions.DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from exc
+    except (urllib3.exceptions.ProtocolError, urllib3.exceptions.SSLError, OSError) as exc:
+        if isinstance(exc, OSError) and not isinstance(exc, ConnectionError | TimeoutError):
+            raise
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
 
 
 @dataclass(frozen=True)

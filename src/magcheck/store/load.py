@@ -148,19 +148,27 @@ class StoreLoader:
         return result
 
     def _read_cached(self, code: str, reasons: dict[str, str], result: LoadedLists) -> SanctionsList | None:
-        """The newest cached copy that still parses; say so when a newer one had to be skipped, and when the
-        copy has not been confirmed current for too long (the nightly fetch may be failing)."""
+        """The newest cached copy that still parses; a damaged one is reported, set aside and passed over (an
+        older copy, a download or the snapshot takes its place); say when the copy has not been confirmed
+        current for too long (the nightly fetch may be failing)."""
+        for directory, why in self.cache.damaged_copies(code):
+            result.notices.append(warning(f"{code}: cached copy {directory.name} is damaged ({why}); "
+                                          f"{self._moved(directory)}", code))
         for copy in self.cache.copies(code):
             try:
                 parsed = load_from_cache(copy)
             except ListFileError as exc:
                 reasons[code] = f"cached copy unreadable: {exc.file}: {exc.reason}"
                 result.notices.append(warning(f"{code}: the cached copy ({copy.describe()}) is unreadable: "
-                                              f"{exc.file}: {exc.reason}", code))
+                                              f"{exc.file}: {exc.reason}; {self._moved(copy.directory)}", code))
                 continue
             self._check_freshness(code, parsed.origin, result)
             return parsed
         return None
+
+    def _moved(self, directory: Path) -> str:
+        moved = self.cache.set_aside(directory)
+        return f"set aside as {moved.name}" if moved is not None else "skipped (it could not be moved aside)"
 
     def _check_freshness(self, code: str, origin: Origin | None, result: LoadedLists) -> None:
         checked = origin.checked_at if origin is not None else None
