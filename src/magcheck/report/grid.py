@@ -67,6 +67,13 @@ def wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+LONGEST_WORD_KEPT = 24  # a word longer than this (a long id, a URL) may be cut where room is short
+
+
+def _longest_word(texts: Sequence[str]) -> int:
+    return max((cell_len(word) for text in texts for word in text.split()), default=1)
+
+
 def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], available: int) -> list[int]:
     natural = []
     minimum = []
@@ -83,7 +90,8 @@ def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], available:
         if column.max_width:
             widest = min(widest, column.max_width)
         natural.append(widest)
-        minimum.append(min(widest, column.min_width))
+        # folded at spaces only: never narrower than its longest word (`Zimbabwe` is not `Zimbabw/e`)
+        minimum.append(min(widest, max(column.min_width, min(_longest_word(texts), LONGEST_WORD_KEPT))))
     widths = list(natural)
     excess = sum(widths) - available
     slack = [w - m for w, m in zip(widths, minimum, strict=True)]
