@@ -40,7 +40,7 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 
 def test_help_names_the_lists_of_the_registry() -> None:
     done = run(["gaps", "--help"])
-    assert "(us, uk, ca" in done.out  # from the registry, not hard-coded
+    assert "(us, uk, ca, eu, au, un)" in " ".join(done.out.split())  # from the registry, not hard-coded
     assert "us  GLOMAG, MAGNIT, UHRPA" in done.out
 
 
@@ -81,7 +81,7 @@ def test_gaps_json_holds_the_xinjiang_truths(state: dict[str, str]) -> None:
     done = run(["gaps", "--format", "json"], FixtureLoader(), state)
     assert done.code == 0, done.err
     document = json.loads(done.out)
-    assert document["schema"] == "magcheck.gaps/1" and document["reference"] == "us"
+    assert document["schema"] == "magcheck.gaps/2" and document["reference"] == "us"
     targets = {t["uid"]: t for t in document["targets"]}
     assert document["against"] == ["uk", "ca", "eu", "au"]  # every other Magnitsky-style list
     assert targets["29220"]["missing_from"] == ["uk", "eu", "au"]  # Chen Quanguo: Canada only
@@ -100,7 +100,8 @@ def test_a_run_reads_only_the_lists_it_needs(state: dict[str, str]) -> None:
     assert loader.loaded == ["ca"]
     loader = FixtureLoader()
     assert run(["gaps", "--format", "json"], loader, state).code == 0
-    assert loader.requests == [("us", "uk", "ca", "eu", "au")]  # the default: every other Magnitsky-style list
+    # the default: every other Magnitsky-style list, and the UN's (Canada keeps UN listings outside its own list)
+    assert loader.requests == [("us", "uk", "ca", "eu", "au", "un")]
 
 
 def test_a_list_that_is_not_available_is_left_out_with_a_note(state: dict[str, str]) -> None:
@@ -118,7 +119,7 @@ def test_quiet_still_says_the_data_is_the_bundled_snapshot(state: dict[str, str]
     assert done.code == ExitStatus.STALE
     assert done.err_lines == [f"magcheck: warning: {code}: using the bundled snapshot of "
                               f"{FixtureLoader().load([code]).lists[code].date} (test)"
-                              for code in ("us", "uk", "ca", "eu", "au")]
+                              for code in ("us", "uk", "ca", "eu", "au", "un")]
 
 
 def test_exit_precedence_alert_on_stale_data_is_11(state: dict[str, str]) -> None:

@@ -6,6 +6,10 @@ the package) is used, so these run wherever the package is installed.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import statistics
 from datetime import date
 
 import pytest
@@ -141,3 +145,124 @@ def test_matrix_joins_a_target_across_lists(lists: dict[str, SanctionsList], mat
     assert [e.uid for e in psb.entries["ca"]] == ["china-p2-1"] and "us" not in psb.entries
     keys = [e.key for row in report.rows for es in row.entries.values() for e in es]
     assert len(keys) == len(set(keys)), "an entry appears in two rows"
+
+
+# --- cells: lag, gap age, sorting and the timing summary (issue 9) -----------------------------------------
+# The bundled lists: UK ConList of 14 Apr 2025 (its stated date), Canada's list of Sept 2025 (snapshot date
+# 2025-09-22), the US SDN.CSV of 3 May 2024 (no listing dates without OFAC's enhanced export).
+
+ZHU_HAILUN_CA, CHEN_QUANGUO_CA = "china-p1-1", "china-p1-5"
+
+
+@pytest.fixture(scope="module")
+def china_report(lists: dict[str, SanctionsList], matcher: Matcher) -> GapReport:
+    """Canada's China regulations (the 2021 and 2024 Xinjiang listings) against the UK."""
+    return compute_gaps(lists, Scope(reference="ca", against=("uk",), programs=("China",)), matcher)
+
+
+def test_a_cover_carries_the_lag_and_a_gap_its_age_as_of_the_checked_list(china_report: GapReport) -> None:
+    """Zhu Hailun: Canada 2021-03-21, the UK a day later; Chen Quanguo: Canada 2024-12-09, the UK not at all,
+    126 days on as of the UK list's own date (2025-04-14)."""
+    zhu = target(china_report, ZHU_HAILUN_CA).cell("uk")
+    assert zhu.covered and zhu.via == "list" and zhu.listed == date(2021, 3, 22)
+    assert zhu.lag_days == 1 and zhu.gap_age_days is None
+    chen = target(china_report, CHEN_QUANGUO_CA).cell("uk")
+    assert not chen.covered and chen.lag_days is None
+    assert chen.gap_age_days == (date(2025, 4, 14) - date(2024, 12, 9)).days == 126
+
+
+def test_a_negative_lag_when_the_other_acted_first_from_its_earliest_listing(
+        lists: dict[str, SanctionsList], matcher: Matcher) -> None:
+    """The UK's RUS0083 (Borodai; dated 2020-12-31, the day the UK took over the EU's listings) is on Canada's
+    list twice: the Ukraine regulations 2014-07-24 and the Russia regulations 2022-02-24; the lag counts from
+    Canada's earliest listing, and is negative: Canada acted first."""
+    report = compute_gaps(lists, Scope(reference="uk", against=("ca",), name="Borodai", scope="all"), matcher)
+    cell = target(report, "RUS0083").cell("ca")
+    assert sorted(c.entry.listed for c in cell.counterparts) == [date(2014, 7, 24), date(2022, 2, 24)]
+    assert cell.listed == date(2014, 7, 24)
+    assert cell.lag_days == (date(2014, 7, 24) - date(2020, 12, 31)).days == -2352
+    assert report.timing("ca").acted_first == 1
+
+
+def test_every_lag_counts_from_the_earliest_counterpart(lists: dict[str, SanctionsList], matcher: Matcher) -> None:
+    report = compute_gaps(lists, Scope(reference="uk", against=("ca",), scope="all"), matcher)
+    several = [t for t in report.targets if len({c.entry.listed for c in t.cell("ca").counterparts}) > 1]
+    assert len(several) > 10
+    for found in several:
+        cell = found.cell("ca")
+        first = min(c.entry.listed for c in cell.counterparts if c.entry.listed)
+        assert cell.listed == first and cell.lag_days == (first - found.entry.listed).days
+
+
+def test_unknown_dates_give_null_never_a_guess(default_report: GapReport, lists: dict[str, SanctionsList],
+                                               matcher: Matcher) -> None:
+    """SDN.CSV alone has no listing dates: no US lag or age anywhere; against an undated checked list a gap has
+    no age either."""
+    for t in default_report.targets:
+        for code in default_report.scope.against:
+            assert t.cell(code).lag_days is None and t.cell(code).gap_age_days is None
+    undated_ca = {**lists, "ca": dataclasses.replace(lists["ca"], date=None, date_note=None)}
+    report = compute_gaps(undated_ca, Scope(reference="uk", against=("ca",), name="Mian Abdul Haq"), matcher)
+    cell = target(report, "GHR0086").cell("ca")
+    assert not cell.covered and cell.gap_age_days is None and report.timing("ca").undated_gaps == 1
+
+
+def test_a_dated_snapshot_gives_gap_ages_as_of_its_date(lists: dict[str, SanctionsList], matcher: Matcher) -> None:
+    """The US snapshot is dated by the day it was taken (2024-05-03): the UK's Mian Abdul Haq (2022-12-09) is
+    a US gap of 511 days as far as that list shows."""
+    report = compute_gaps(lists, Scope(reference="uk", against=("us",)), matcher)
+    cell = target(report, "GHR0086").cell("us")
+    assert cell.gap_age_days == (date(2024, 5, 3) - date(2022, 12, 9)).days == 511
+
+
+def test_sort_age_puts_the_oldest_gap_first_and_undated_last(lists: dict[str, SanctionsList],
+                                                             matcher: Matcher) -> None:
+    scope = Scope(reference="uk", against=("ca",), scope="all")
+    report = compute_gaps(lists, scope, matcher)
+    ages = [t.cell("ca").gap_age_days for t in report.gaps("ca")]
+    dated = [age for age in ages if age is not None]
+    assert dated == sorted(dated, reverse=True) and dated[0] == report.timing("ca").oldest_gap
+    assert ages == dated + [None] * (len(ages) - len(dated))
+    assert report.gaps("ca")[0].entry.uid == "AFG0008"  # Taliban, designated 2000-04-12: 9,294 days
+    by_target = [t.oldest_gap() for t in report.targets if t.missing_from]
+    assert [a for a in by_target if a is not None] == sorted((a for a in by_target if a is not None), reverse=True)
+    assert all(t.missing_from for t in report.targets[:len(by_target)])  # every gap before any full cover
+
+
+def test_sort_name_and_listed(lists: dict[str, SanctionsList], matcher: Matcher) -> None:
+    scope = Scope(reference="uk", against=("ca",), programs=("Global Human Rights",))
+    by_name = compute_gaps(lists, scope, matcher, sort="name")
+    names = [t.entry.name.text.casefold() for t in by_name.targets]
+    assert names == sorted(names)
+    assert [t.entry.uid for t in by_name.gaps("ca")] == [t.entry.uid for t in by_name.targets if t.missing_from]
+    by_listed = compute_gaps(lists, scope, matcher, sort="listed")
+    listed = [t.entry.listed for t in by_listed.targets]
+    assert None not in listed and listed == sorted(listed)
+    with pytest.raises(ValueError, match="unknown sort"):
+        compute_gaps(lists, scope, matcher, sort="size")
+
+
+def test_timing_summary_median_longest_and_old_gaps(china_report: GapReport) -> None:
+    timing = china_report.timing("uk")
+    covered = [t.cell("uk").lag_days for t in china_report.targets if t.cell("uk").covered]
+    assert sorted(timing.lags) == sorted(covered) and timing.median_lag == statistics.median(covered)
+    assert timing.longest_lag == max(covered) and timing.acted_first == sum(1 for lag in covered if lag < 0)
+    ages = [t.cell("uk").gap_age_days for t in china_report.gaps("uk")]
+    assert sorted(timing.ages) == sorted(ages) and timing.oldest_gap == max(ages) == 126
+    assert timing.older_than(1) == 0 and timing.older_than(5) == 0
+
+
+def test_older_than_counts_gaps_by_years(lists: dict[str, SanctionsList], matcher: Matcher) -> None:
+    report = compute_gaps(lists, Scope(reference="uk", against=("ca",), scope="all"), matcher)
+    timing = report.timing("ca")
+    assert timing.older_than(1) == sum(1 for a in timing.ages if a > 365.25)
+    assert timing.older_than(5) == sum(1 for a in timing.ages if a > 5 * 365.25)
+    assert timing.older_than(1) > timing.older_than(5) > 0
+
+
+def test_the_default_scope_key_is_unchanged_and_measures_make_another_scope() -> None:
+    """Existing run histories stay comparable: the key of every scope without --measures is the one it had."""
+    old = hashlib.sha256(json.dumps(["us", ["ca", "uk"], "magnitsky", [], [], "", ""]).encode()).hexdigest()[:16]
+    assert Scope().key() == old
+    assert Scope(measures="asset-freeze").key() != Scope().key()
+    assert "asset freeze" in Scope(measures="asset-freeze").describe()

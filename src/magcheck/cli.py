@@ -326,6 +326,36 @@ def explain_command(ctx: click.Context, /, key: str, **params: Any) -> None:
     ctx.exit(outcome.status)
 
 
+@cli.command("history")
+@click.argument("key", metavar="LIST:UID")
+@settings_options("history")
+@click.pass_context
+def history_command(ctx: click.Context, /, key: str, **params: Any) -> None:
+    """One target's timeline: when each government listed it, how long the others took or have gone without,
+    and when recorded runs (gaps --changes) first saw each gap and cover.
+
+    Without run history the timeline comes from the lists alone, and says so.
+
+    \b
+    Examples:
+      magcheck history us:29220          Chen Quanguo: US, then Canada, the UK not yet
+      magcheck history ca:china-p1-1 --format json
+    """
+    from datetime import UTC, datetime
+
+    from magcheck.app.commands import parse_entry_key, run_history
+    from magcheck.report.timeline import render_timeline
+
+    env, settings = environment(ctx), settings_for(ctx, "history", params)
+    parse_entry_key(key)  # a malformed key is a usage error before anything is read
+    moment = datetime.now(UTC)
+    outcome = run_history(settings, loader_for(env, settings), key, now=moment)
+    print_notices(outcome.notices, settings, env)
+    emit(render_timeline(outcome.result.timeline, outcome.result.lists, settings.format, generated=moment),
+         settings, env)
+    ctx.exit(outcome.status)
+
+
 def main(argv: list[str] | None = None, env: Environment | None = None) -> None:
     """Entry point: run the CLI, turning every known failure into one line and an exit code."""
     env = env or Environment()

@@ -8,9 +8,14 @@ The real lists come from the snapshot bundled in the package, so the report test
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
+
+import jsonschema
+from referencing import Registry, Resource
 
 from magcheck.gaps import GapReport, MatrixReport, Scope, Target, build_matcher, compute_gaps, compute_matrix
 from magcheck.matching.align import Matcher
@@ -21,6 +26,18 @@ NOW = datetime(2026, 5, 10, 12, 0, tzinfo=UTC)  # fixed, so list ages in the not
 CODES = ("us", "uk", "ca")
 ANSI = re.compile(r"\x1b\[")
 BOX_DRAWING = re.compile(r"[\u2500-\u257f]")
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "docs" / "schema"
+
+
+@cache
+def schema_validator(name: str) -> jsonschema.Draft202012Validator:
+    """A validator for one of the shipped schemas, resolving references between them."""
+    schemas = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in SCHEMAS.glob("*.schema.json")}
+    registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values())
+    jsonschema.Draft202012Validator.check_schema(schemas[name])
+    return jsonschema.Draft202012Validator(schemas[name], registry=registry)
 
 
 @cache
@@ -38,6 +55,13 @@ def matcher() -> Matcher:
 @cache
 def gap_report() -> GapReport:
     return compute_gaps(lists(), Scope(), matcher(), now=NOW)
+
+
+@cache
+def dated_report() -> GapReport:
+    """UK Global Human Rights and Anti-Corruption targets against the US and Canada: the UK and Canada date their
+    listings, the US snapshot is dated (2024-05-03), so covers have lags and gaps have ages."""
+    return compute_gaps(lists(), Scope(reference="uk", against=("us", "ca")), matcher(), now=NOW)
 
 
 @cache

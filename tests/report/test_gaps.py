@@ -23,11 +23,18 @@ from tests.report.support import (
     ANSI,
     BOX_DRAWING,
     NOW,
+    dated_report,
     gap_report,
     lists,
     matcher,
+    schema_validator,
     with_renamed_target,
 )
+
+
+def validate_gaps(doc: dict[str, Any]) -> None:
+    errors = [f"{e.json_path}: {e.message[:200]}" for e in schema_validator("gaps-2.schema.json").iter_errors(doc)]
+    assert errors == []
 
 PLAIN = Terminal.plain()
 TTY = Terminal(is_tty=True, color=True, width=140)
@@ -71,13 +78,16 @@ COUNTERPART_KEYS = {"uid", "name", "score", "listed", "programs"}
 
 
 def check_gaps_shape(doc: dict[str, Any]) -> None:
-    """The documented `magcheck.gaps/1` shape (README), checked field by field."""
-    assert doc["schema"] == "magcheck.gaps/1"
+    """The documented `magcheck.gaps/2` shape (README and docs/schema/gaps-2.schema.json), checked field by field;
+    every `magcheck.gaps/1` field is still there."""
+    validate_gaps(doc)
+    assert doc["schema"] == "magcheck.gaps/2"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", doc["generated"])
     assert isinstance(doc["reference"], str)
     against = doc["against"]
     assert isinstance(against, list) and against
-    assert set(doc["lists"]) == {doc["reference"], *against}
+    extra = {"un"} if doc["un_rule"]["applied"] and doc["reference"] != "un" else set()
+    assert set(doc["lists"]) == {doc["reference"], *against} | extra
     for meta in doc["lists"].values():
         assert {"date", "entries", "source"} <= set(meta)
         assert meta["date"] is None or re.fullmatch(r"\d{4}-\d\d-\d\d", meta["date"])
@@ -95,6 +105,9 @@ def check_gaps_shape(doc: dict[str, Any]) -> None:
             for near in item["review"][code]:
                 assert set(near) == {"uid", "name", "score"}
         assert item["missing_from"] == [c for c in against if item["coverage"][c] is None]
+        assert set(item["by_government"]) == set(against)
+        for code, cell in item["by_government"].items():
+            assert (cell["status"] == "covered") == (code not in item["missing_from"])
     summary = doc["summary"]
     assert summary["targets"] == len(doc["targets"])
     for code in against:
@@ -138,7 +151,7 @@ def test_json_is_stable_utf8_and_pretty(report: GapReport) -> None:
     first = render_gaps(report, "json", terminal=PLAIN)
     assert first == render_gaps(report, "json", terminal=TTY)  # the terminal never changes JSON
     assert first.endswith("}\n")
-    assert first.startswith('{\n  "schema": "magcheck.gaps/1"')
+    assert first.startswith('{\n  "schema": "magcheck.gaps/2"')
     assert "\\u" not in first  # UTF-8, not ASCII escapes
     lists_ = json.loads(first)["lists"]
     assert lists_["us"]["warnings"] and "BUNDLED SNAPSHOT" in lists_["us"]["warnings"][0]
@@ -201,11 +214,17 @@ def test_csv_cells_are_safe_from_formula_injection() -> None:
     assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row.values())
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@A1", "\tx", "\rx"])
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1+1", "-2-cmd|' /C calc'!A0", "@A1", "\tx", "\rx", "-"])
 def test_csv_safe_prefixes_dangerous_cells(value: str) -> None:
     assert csv_safe(value) == "'" + value
     assert csv_safe("Chen Quanguo") == "Chen Quanguo"
     assert csv_safe("") == ""
+
+
+@pytest.mark.parametrize("value", ["-12", "-0.5", "126"])
+def test_csv_safe_keeps_plain_numbers(value: str) -> None:
+    """A lag of -12 days is a number, not a formula: it stays one for the spreadsheet."""
+    assert csv_safe(value) == value
 
 
 # --- Markdown ----------------------------------------------------------------------------------------------
@@ -251,7 +270,8 @@ def test_markdown_has_one_row_per_gap(report: GapReport) -> None:
     lists_rows = table_rows(sections["Lists"])
     assert len(lists_rows) == 3 and lists_rows[0].startswith("| US | ")
     assert "**WARNING:**" in "\n".join(sections["Lists"])
-    assert len(table_rows(sections["Summary"])) == 3 + len(report.scope.against)
+    # targets, covered by all, missing from all; per government: gaps, lag, gaps older than 1 / 5 years
+    assert len(table_rows(sections["Summary"])) == 3 + 3 * len(report.scope.against)
 
 
 def test_markdown_escapes_pipes_and_newlines() -> None:
@@ -392,3 +412,109 @@ def test_a_dated_reference_list_gets_a_listing_date_column() -> None:
     assert len(rows) == len(report.gaps("us"))
     assert all(re.search(r"\| \d{4}-\d\d-\d\d \|", row) for row in rows)
     assert "UK listed" in render_gaps(report, "table", terminal=PLAIN)
+
+
+# --- v2: dates, the cells, the schema (issue 9) -------------------------------------------------------------
+
+
+def dated_document() -> dict[str, Any]:
+    return json.loads(render_gaps(dated_report(), "json"))
+
+
+def test_real_output_validates_against_the_shipped_json_schema(document: dict[str, Any]) -> None:
+    validate_gaps(document)
+    validate_gaps(dated_document())
+    changes = Changes(since=None, reason="the run history was damaged and set aside")
+    validate_gaps(json.loads(render_gaps(small(gap_report(), *XINJIANG), "json", changes=changes)))
+    with pytest.raises(AssertionError):  # the schema is strict: an undocumented field fails
+        validate_gaps({**document, "extra": 1})
+    with pytest.raises(AssertionError):
+        validate_gaps({**document, "schema": "magcheck.gaps/1"})
+
+
+def test_json_v2_keeps_every_v1_field_and_adds_the_dates() -> None:
+    doc = dated_document()
+    by_uid = {t["uid"]: t for t in doc["targets"]}
+    zhu = by_uid["GHR0078"]  # UK 2021-03-22; Canada a day earlier; the US list has no dates
+    assert zhu["listed"] == "2021-03-22"
+    assert zhu["coverage"]["ca"]["uid"] == "china-p1-1" and zhu["coverage"]["ca"]["via"] == "list"
+    assert zhu["by_government"]["ca"]["lag_days"] == -1 and zhu["by_government"]["ca"]["listed"] == "2021-03-21"
+    assert zhu["by_government"]["us"]["status"] == "covered" and zhu["by_government"]["us"]["lag_days"] is None
+    haq = by_uid["GHR0086"]  # Mian Abdul Haq, 2022-12-09: a US gap as of the US snapshot's date
+    assert haq["by_government"]["us"]["gap_age_days"] == 511 and haq["by_government"]["us"]["as_of"] == "2024-05-03"
+    assert doc["lists"]["us"]["as_of"] == "2024-05-03" and doc["lists"]["uk"]["as_of"] == "2025-04-14"
+    timing = doc["summary"]["timing"]["ca"]
+    lags = [t["by_government"]["ca"]["lag_days"] for t in doc["targets"]
+            if t["by_government"]["ca"]["lag_days"] is not None]
+    assert timing["covers_dated"] == len(lags) and timing["longest_lag_days"] == max(lags)
+    assert doc["sort"] == "age" and doc["measures"] == "any"
+    assert any("Canadian dates are the DateOfListing" in note for note in doc["date_notes"])
+
+
+def test_csv_carries_the_dates_after_the_v1_columns() -> None:
+    rows = {(r["uid"], r["government"]): r for r in read_csv(render_gaps(dated_report(), "csv"))}
+    assert list(GAP_COLUMNS[:17])[-1] == "change" and GAP_COLUMNS[17:20] == ("as_of", "lag_days", "gap_age_days")
+    zhu = rows[("GHR0078", "ca")]
+    # a negative number starts with "-", so the formula guard (formats.csv_safe) quotes it: "'-1"
+    assert zhu["lag_days"] in ("-1", "'-1") and zhu["gap_age_days"] == "" and zhu["via"] == "list"
+    assert zhu["as_of"] == ""
+    haq = rows[("GHR0086", "us")]
+    assert haq["status"] in ("gap", "review") and haq["gap_age_days"] == "511" and haq["as_of"] == "2024-05-03"
+    assert rows[("GHR0078", "us")]["measures"] == ""  # OFAC states no measures per entry
+
+
+def test_tables_show_the_reference_date_and_the_gap_age_oldest_first() -> None:
+    report = dated_report()
+    sections = markdown_sections(render_gaps(report, "markdown"))
+    title = next(k for k in sections if k.startswith("Not sanctioned by US:"))
+    header = next(line for line in sections[title] if line.startswith("| #"))
+    assert "| UK listed | gap age |" in header
+    ages = [int(row.split("|")[8].strip().split()[0].replace(",", "")) for row in table_rows(sections[title])]
+    assert ages == sorted(ages, reverse=True) and len(ages) == len(report.gaps("us"))
+    assert "gap ages count to 2024-05-03" in "\n".join(sections[title])
+    summary = "\n".join(sections["Summary"])
+    assert "| US gaps older than 1 / 5 years |" in summary and "| CA lag behind UK |" in summary
+    table = render_gaps(report, "table", terminal=Terminal.plain(width=200))
+    assert "gap age" in table and "511 days" in table
+    by_name = render_gaps(dataclasses.replace(report, sort="name"), "markdown")
+    rows = table_rows(markdown_sections(by_name)[title])
+    names = [row.split("|")[3].strip().casefold() for row in rows]
+    assert names == sorted(names)
+
+
+def test_the_us_listing_date_is_labelled_as_ofac_publishes_it() -> None:
+    """With OFAC's enhanced export the US list has dates: the column says what they are, the notes warn."""
+    us = lists()["us"]
+    dated = dataclasses.replace(us, entries=[dataclasses.replace(e, listed=NOW.date() - timedelta(days=800))
+                                             if e.uid == "29220" else e for e in us.entries])
+    report = compute_gaps({**lists(), "us": dated}, Scope(name="Quanguo"), matcher(), now=NOW)
+    text = render_gaps(report, "markdown")
+    assert "| US listed (OFAC publication date) | gap age |" in text
+    assert "a lag computed from it can overstate how far ahead the US was" in text
+    (chen,) = json.loads(render_gaps(report, "json"))["targets"]
+    assert chen["by_government"]["uk"]["gap_age_days"] == (lists()["uk"].date - (NOW.date() - timedelta(days=800))).days
+
+
+def test_changes_that_could_not_compare_say_so_in_every_format(report: GapReport) -> None:
+    report = small(report, *XINJIANG)
+    reason = "the run history was damaged and set aside, so this run could not be compared with the previous one"
+    changes = Changes(since=None, reason=reason)
+    for fmt in ("table", "markdown", "html"):
+        assert "could not be compared" in render_gaps(report, fmt, terminal=PLAIN, changes=changes), fmt
+    doc = json.loads(render_gaps(report, "json", changes=changes))["changes"]
+    assert doc["compared"] is False and doc["reason"] == reason and doc["since"] is None
+
+
+def test_delistings_appear_in_every_format(report: GapReport) -> None:
+    report = small(report, *XINJIANG)
+    changes = Changes(since="2026-05-09T12:00:00+00:00",
+                      delisted=[GapChange("us", "us", "16398", "A DELISTED TARGET")],
+                      counterparts_delisted=[GapChange("uk", "us", "29219", "ZHU, Hailun", counterpart="GHR0078")])
+    table = render_gaps(report, "table", terminal=PLAIN, changes=changes)
+    assert "delisted by US (gone from the reference list): 1" in table
+    assert "UK delisted ZHU, Hailun (uk:GHR0078), its counterpart of us:29219" in table
+    assert "UK delisted ZHU, Hailun" in render_gaps(report, "markdown", changes=changes)
+    doc = json.loads(render_gaps(report, "json", changes=changes))["changes"]
+    assert doc["counterparts_delisted"][0]["counterpart"] == "GHR0078" and doc["delisted"][0]["uid"] == "16398"
+    rows = {(r["uid"], r["government"]): r["change"] for r in read_csv(render_gaps(report, "csv", changes=changes))}
+    assert rows[("29219", "uk")] == "counterpart delisted"

@@ -19,7 +19,7 @@ from magcheck.gaps import GapReport, MatrixReport, Scope, compute_gaps, compute_
 from magcheck.history import Changes, GapChange
 from magcheck.model import Name, NameKind
 from magcheck.report import render_gaps, render_matrix
-from magcheck.report.html import clean, official_url, render_gaps_html, render_matrix_html, timing
+from magcheck.report.html import clean, official_url, render_gaps_html, render_matrix_html
 from magcheck.sources.us import DETAILS_URL
 from tests.report.support import (
     CODES,
@@ -242,19 +242,20 @@ def test_page_size_of_the_default_job(page: str) -> None:
 # --- dates ---------------------------------------------------------------------------------------------------
 
 
-def test_timing_from_the_listing_dates() -> None:
+def test_the_page_shows_the_reports_own_lag_and_age() -> None:
     """Canada's China regulations as the reference: Chen Quanguo (2024-12-09) is a UK gap, Zhu Hailun
-    (2021-03-21) the UK listed a day later."""
+    (2021-03-21) the UK listed a day later; the page shows the figures the report computed (gaps.Cell)."""
     report = compute_gaps(lists(), Scope(reference="ca", against=("us", "uk"), programs=("China",)), matcher(),
                           now=NOW)
     by_uid = {t.entry.uid: t for t in report.targets}
     chen, zhu = by_uid["china-p1-5"], by_uid["china-p1-1"]
     assert chen.entry.listed == date(2024, 12, 9) and zhu.entry.listed == date(2021, 3, 21)
-    assert timing(chen, "uk", report.lists).gap_age_days == (date(2025, 4, 14) - date(2024, 12, 9)).days
-    assert timing(chen, "uk", report.lists).lag_days is None
-    assert timing(zhu, "uk", report.lists).lag_days == 1  # UK GHR0078, listed 2021-03-22
-    assert timing(zhu, "us", report.lists) == timing(chen, "us", report.lists)  # SDN.CSV gives no dates: none
-    assert timing(zhu, "us", report.lists).lag_days is None
+    assert chen.cell("uk").gap_age_days == (date(2025, 4, 14) - date(2024, 12, 9)).days == 126
+    assert chen.cell("uk").lag_days is None
+    assert zhu.cell("uk").lag_days == 1  # UK GHR0078, listed 2021-03-22
+    assert zhu.cell("us").lag_days is None and chen.cell("us").gap_age_days is None  # SDN.CSV gives no dates
+    page = render_gaps_html(report)
+    assert "(+1 days)" in page and ">126<" in page
 
 
 def test_dates_bring_the_age_chart_and_the_lag_cards(canada_report: GapReport) -> None:

@@ -14,7 +14,7 @@ from magcheck.gaps import MatrixReport, MatrixRow
 from magcheck.report import MATRIX_FORMATS, Terminal, render_matrix
 from magcheck.report.data import matrix_columns, matrix_rows
 from magcheck.report.formats import csv_safe
-from tests.report.support import ANSI, BOX_DRAWING, CODES, matrix_report
+from tests.report.support import ANSI, BOX_DRAWING, CODES, matrix_report, schema_validator
 
 PLAIN = Terminal.plain(width=200)
 TTY = Terminal(is_tty=True, color=True, width=200)
@@ -101,3 +101,10 @@ def test_whole_table_renders(report: MatrixReport) -> None:
 @pytest.mark.parametrize("fmt", MATRIX_FORMATS)
 def test_every_format_ends_with_a_newline(report: MatrixReport, fmt: str) -> None:
     assert render_matrix(small(report), fmt, terminal=PLAIN).endswith("\n")
+
+
+def test_json_validates_against_the_shipped_schema(report: MatrixReport) -> None:
+    validator = schema_validator("matrix-1.schema.json")
+    doc = json.loads(render_matrix(report, "json"))
+    assert [e.message for e in validator.iter_errors(doc)] == []
+    assert list(validator.iter_errors({**doc, "rows": [{"name": "x"}]}))  # a row without its listings fails

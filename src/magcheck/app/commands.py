@@ -8,7 +8,7 @@ reads the environment or exits.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,12 +19,32 @@ from platformdirs import user_config_dir
 from magcheck.app.outcome import Outcome, exit_status, is_degraded
 from magcheck.app.settings import Settings
 from magcheck.errors import ExitStatus, FetchError, MagcheckError, UsageError
-from magcheck.gaps import GapReport, MatrixReport, Scope, build_matcher, compute_gaps, compute_matrix
-from magcheck.history import Changes, RunHistory, compare_runs, run_record
+from magcheck.gaps import (
+    UN,
+    GapReport,
+    MatrixReport,
+    Scope,
+    assess,
+    build_matcher,
+    compute_gaps,
+    compute_matrix,
+    decide_un_rule,
+    un_rule_lists,
+)
+from magcheck.history import (
+    Changes,
+    Previous,
+    RunHistory,
+    Timeline,
+    build_timeline,
+    compare_runs,
+    remembered,
+    run_record,
+)
 from magcheck.matching.align import Alignment, Matcher, SearchHit, explain, search
 from magcheck.matching.overrides import Overrides, load_overrides
 from magcheck.model import Entry, SanctionsList
-from magcheck.notices import Notice, degraded, error, warning
+from magcheck.notices import Notice, degraded, error, info, warning
 from magcheck.sources import all_sources
 from magcheck.store.fetch import FetchReport
 from magcheck.store.fetch import Outcome as FetchOutcome
@@ -42,14 +62,18 @@ class ListFetcher(Protocol):
     def fetch(self, codes: Iterable[str], *, force: bool = False) -> FetchReport: ...
 
 
-def load_lists(loader: ListLoader, codes: Sequence[str], required: Collection[str]) -> LoadedLists:
+def load_lists(loader: ListLoader, codes: Sequence[str], required: Collection[str], *,
+               consequences: Mapping[str, str] | None = None) -> LoadedLists:
     """The lists of a run: one the run cannot do without ends it (exit 3); any other that is not available
-    (no copy, no snapshot, not in the data dir) is left out with a note."""
+    (no copy, no snapshot, not in the data dir) is left out with a note (saying what that costs the run, from
+    `consequences`, where it costs more than its column)."""
     loaded = loader.load(codes)
     for code, reason in loaded.absent.items():
         if code in required:
             raise FetchError(f"{code}: no usable copy of the list ({reason})")
-        loaded.notices.append(warning(f"{code}: left out of this run: {reason}", code))
+        cost = (consequences or {}).get(code)
+        loaded.notices.append(warning(f"{code}: left out of this run: {reason}" + (f"; {cost}" if cost else ""),
+                                      code))
     return loaded
 
 
@@ -113,22 +137,58 @@ def gaps_lists(settings: Settings) -> tuple[tuple[str, ...], frozenset[str]]:
     return (reference, *others), frozenset({reference})
 
 
+def un_codes(codes: Sequence[str], notices: list[Notice]) -> tuple[str, ...]:
+    """The UN list, when a government checked implements UN listings outside its list (its source says so):
+    a target on the UN list then counts as covered by it. When magcheck has no UN list, the rule is off,
+    with a note."""
+    rule_lists = un_rule_lists(codes[1:])
+    if not rule_lists or UN in codes:
+        return ()
+    if UN not in all_sources():
+        notices.append(info(f"{', '.join(rule_lists)}: this version of magcheck has no UN list, so covers through "
+                            "UN listings (kept outside those lists) are not counted"))
+        return ()
+    return (UN,)
+
+
+def drop_unneeded_un(loaded: LoadedLists, codes: Sequence[str], extra: Sequence[str]) -> None:
+    """The UN list was loaded only for the UN rule: when no government it applies to could be read, it is not
+    part of the run (nor are its notes)."""
+    if not extra or un_rule_lists(codes_in(codes[1:], loaded.lists)):
+        return
+    loaded.lists.pop(UN, None)
+    loaded.absent.pop(UN, None)
+    loaded.notices[:] = [n for n in loaded.notices if n.list != UN]
+
+
+def un_rule_cost(codes: Sequence[str]) -> str:
+    return (f"covers through UN listings are not counted for {', '.join(un_rule_lists(codes))}, "
+            "so some of their gaps may be UN listings")
+
+
+def run_scope(settings: Settings, against: tuple[str, ...]) -> Scope:
+    return Scope(settings.reference, against, settings.scope, settings.programs, settings.types, settings.country,
+                 settings.name, settings.measures)
+
+
 def run_gaps(settings: Settings, loader: ListLoader, *, now: datetime | None = None) -> Outcome[GapsResult]:
     codes, required = gaps_lists(settings)
-    loaded = load_lists(loader, codes, required)
+    notices: list[Notice] = []
+    extra = () if settings.matrix else un_codes(codes, notices)
+    loaded = load_lists(loader, (*codes, *extra), required, consequences={UN: un_rule_cost(codes[1:])})
+    drop_unneeded_un(loaded, codes, extra)
     against = tuple(code for code in codes[1:] if code in loaded.lists)
     if not against:
         raise FetchError(f"no list to check {settings.reference} against is available "
                          f"({'; '.join(loaded.absent.values()) or 'none named'})")
-    notices = list(loaded.notices)
+    notices += loaded.notices
     matcher = run_matcher(settings, loaded.lists, notices)
-    scope = Scope(settings.reference, against, settings.scope, settings.programs, settings.types,
-                  settings.country, settings.name)
+    scope = run_scope(settings, against)
     moment = now or datetime.now(UTC)
     if settings.matrix:
         matrix = compute_matrix(loaded.lists, codes_in(codes, loaded.lists), scope, matcher, now=moment)
         return Outcome.of(GapsResult(matrix=matrix), notices, loaded.lists)
-    report = compute_gaps(loaded.lists, scope, matcher, now=moment)
+    report = compute_gaps(loaded.lists, scope, matcher, now=moment, sort=settings.sort)
     changes, problem = (compare_with_history(settings, report, notices) if settings.changes else (None, None))
     alert = settings.exit_code and (bool(changes.new) if changes is not None
                                     else any(t.missing_from for t in report.targets))
@@ -136,23 +196,79 @@ def run_gaps(settings: Settings, loader: ListLoader, *, now: datetime | None = N
                       problem=problem)
 
 
-def codes_in(codes: Sequence[str], lists: dict[str, SanctionsList]) -> tuple[str, ...]:
+def codes_in(codes: Sequence[str], lists: Mapping[str, SanctionsList]) -> tuple[str, ...]:
     return tuple(code for code in codes if code in lists)
+
+
+def damaged_history_notices(previous: Previous) -> list[Notice]:
+    """One line per damaged run record: degraded, since a new gap may then go unreported as new."""
+    return [degraded(damaged.line()) for damaged in previous.damaged]
 
 
 def compare_with_history(settings: Settings, report: GapReport,
                          notices: list[Notice]) -> tuple[Changes, ExitStatus | None]:
-    """Compare with the previous run of this scope, then record this one. A history that cannot be written
-    is exit 4 after the report is shown: the next --changes would compare with an older run."""
+    """Compare with the previous run of this scope, then record this one. A damaged record is set aside and
+    said (degraded data); with none left to compare with, the changes say they could not compare. A history
+    that cannot be written is exit 4 after the report is shown: the next --changes would compare with an
+    older run."""
     history = RunHistory(settings.state_dir)
-    record = run_record(report)
-    changes = compare_runs(history.previous(report.scope.key()), record, report.scope.reference)
+    previous = history.find_previous(report.scope.key())
+    notices += damaged_history_notices(previous)
+    record = run_record(report, previous.record)
+    present = {code: {e.uid for e in lst.entries} for code, lst in report.lists.items()}
+    changes = compare_runs(previous.record, record, report.scope.reference, present=present,
+                           reason=previous.reason)
     try:
         history.record(record)
     except MagcheckError as exc:
         notices.append(error(str(exc)))
         return changes, exc.exit_status
     return changes, None
+
+
+# --- history: one target's timeline -------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryResult:
+    """One target's timeline, and the lists it was read from."""
+
+    timeline: Timeline
+    lists: dict[str, SanctionsList]
+
+
+def run_history(settings: Settings, loader: ListLoader, key: str, *,
+                now: datetime | None = None) -> Outcome[HistoryResult]:
+    """The timeline of `LIST:UID`: when the reference listed it and, for every other Magnitsky-style list the run
+    has, when that government listed it (and the lag) or for how long it has not (as of its list's date), plus
+    the first dates the run history saw each gap and cover. Without run history, the lists alone speak."""
+    code, uid = parse_entry_key(key)
+    codes, _ = gaps_lists(settings.but(reference=code))
+    notices: list[Notice] = []
+    extra = un_codes(codes, notices)
+    loaded = load_lists(loader, (*codes, *extra), {code}, consequences={UN: un_rule_cost(codes[1:])})
+    drop_unneeded_un(loaded, codes, extra)
+    notices += loaded.notices
+    history = RunHistory(settings.state_dir)
+    records, damaged = history.latest_of_every_scope()
+    notices += [warning(d.line()) for d in damaged]
+    memory = remembered(records, code, uid)
+    lst = loaded.lists[code]
+    entry = next((e for e in lst.entries if e.uid == uid), None)
+    if entry is None and not memory.runs:
+        raise UsageError(f"{code} has no entry {uid!r} in the list dated {lst.date or 'not stated'}, and the run "
+                         "history does not mention it")
+    against = tuple(c for c in codes[1:] if c in loaded.lists)
+    report = None
+    if entry is not None and against:
+        matcher = run_matcher(settings, loaded.lists, notices)
+        scope = run_scope(settings.but(reference=code), against)
+        un_rule = decide_un_rule(loaded.lists, scope, matcher)
+        targets = assess(loaded.lists, [entry], scope, matcher, un_rule)
+        ordered = {c: loaded.lists[c] for c in (code, *against, *([UN] if un_rule.applied else []))}
+        report = GapReport(now or datetime.now(UTC), ordered, scope, targets, un_rule=un_rule)
+    timeline = build_timeline(f"{code}:{uid}", entry, report, memory)
+    return Outcome.of(HistoryResult(timeline, loaded.lists), notices, loaded.lists)
 
 
 # --- matching: overrides --------------------------------------------------------------------------------------
@@ -230,6 +346,6 @@ def run_explain(settings: Settings, loader: ListLoader, key: str) -> Outcome[Exp
 
 
 __all__ = [
-    "ExplainResult", "GapsResult", "ListFetcher", "ListLoader", "SearchResult", "exit_status", "is_degraded",
-    "run_explain", "run_fetch", "run_gaps", "run_lists", "run_search",
+    "ExplainResult", "GapsResult", "HistoryResult", "ListFetcher", "ListLoader", "SearchResult", "exit_status",
+    "is_degraded", "run_explain", "run_fetch", "run_gaps", "run_history", "run_lists", "run_search",
 ]

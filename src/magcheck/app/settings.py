@@ -22,7 +22,9 @@ GAPS_FORMATS = ("table", "json", "csv", "markdown", "html")
 LOOKUP_FORMATS = ("table", "json")
 SCOPES = ("magnitsky", "all")
 ENTRY_TYPES = ("individual", "entity", "vessel", "aircraft")
-COMMANDS = ("lists", "fetch", "gaps", "search", "explain")
+COMMANDS = ("lists", "fetch", "gaps", "search", "explain", "history")
+SORTS = ("age", "name", "listed")  # gaps.SORTS (not imported: the settings load before the library)
+MEASURES = ("any", "asset-freeze")  # gaps.MEASURES
 
 
 class Kind(StrEnum):
@@ -181,8 +183,8 @@ def known_lists_help(text: str) -> Callable[[], str]:
 
 # --- the table ---------------------------------------------------------------------------------------------
 
-READERS = frozenset({"lists", "gaps", "search", "explain"})
-WITH_OVERRIDES = frozenset({"gaps", "explain"})
+READERS = frozenset({"lists", "gaps", "search", "explain", "history"})
+WITH_OVERRIDES = frozenset({"gaps", "explain", "history"})
 
 OPTIONS: tuple[Option, ...] = (
     # where the lists come from
@@ -248,7 +250,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("format", ("--format",), None, "table", f"Output format ({', '.join(GAPS_FORMATS)}).",
            choice(*GAPS_FORMATS), metavar="FORMAT", commands=frozenset({"gaps"})),
     Option("format", ("--format",), None, "table", f"Output format ({', '.join(LOOKUP_FORMATS)}).",
-           choice(*LOOKUP_FORMATS), metavar="FORMAT", commands=frozenset({"lists", "search", "explain"})),
+           choice(*LOOKUP_FORMATS), metavar="FORMAT", commands=frozenset({"lists", "search", "explain", "history"})),
     Option("output", ("-o", "--output"), None, None,
            "Write the report to FILE (atomically; '-' is stdout) instead of stdout.", file_path, metavar="FILE",
            commands=frozenset({"gaps"})),
@@ -262,7 +264,14 @@ OPTIONS: tuple[Option, ...] = (
            Kind.FLAG, commands=frozenset({"gaps"})),
     Option("state_dir", ("--state-dir",), "MAGCHECK_STATE_DIR", None,
            "Where --changes keeps each run's result (default: the user state dir).", directory, metavar="DIR",
-           commands=frozenset({"gaps"})),
+           commands=frozenset({"gaps", "history"})),
+    Option("sort", ("--sort",), None, "age",
+           "Order of the targets: age (oldest gap first, undated last), name, or listed (earliest reference "
+           "listing first).", choice(*SORTS), metavar="[age|name|listed]", commands=frozenset({"gaps"})),
+    Option("measures", ("--measures",), None, "any",
+           "Which listings count as covers: any, or asset-freeze (a listing whose list states its measures and "
+           "has no asset freeze, e.g. a UK travel ban only, is a gap).", choice(*MEASURES),
+           metavar="[any|asset-freeze]", commands=frozenset({"gaps", "history"})),
     Option("overrides", ("--overrides",), "MAGCHECK_OVERRIDES", None,
            "Analyst decisions (TOML or CSV) applied after matching (default: ~/.config/magcheck/overrides.toml "
            "when it exists).", existing_file, metavar="FILE", commands=WITH_OVERRIDES),
@@ -313,6 +322,8 @@ class Settings:
     exit_code: bool = False
     state_dir: Path | None = None
     overrides: Path | None = None
+    sort: str = "age"
+    measures: str = "any"
     limit: int = 5
     sources: dict[str, str] = field(default_factory=dict, compare=False)  # setting -> where its value came from
 
@@ -368,6 +379,9 @@ def _check_combinations(settings: Settings) -> None:
             raise UsageError(f"--against cannot include the reference list {settings.reference!r}")
         if settings.matrix and settings.changes:
             raise UsageError("--changes applies to the gaps report, not to --matrix")
+        for name, flag in (("sort", "--sort"), ("measures", "--measures")):
+            if settings.matrix and settings.sources.get(name, "default") != "default":
+                raise UsageError(f"{flag} applies to the gaps report, not to --matrix")
 
 
 def documented(command: str | None = None) -> list[Option]:

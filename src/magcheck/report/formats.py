@@ -22,9 +22,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # --- CSV -------------------------------------------------------------------------------------------------
 
 
+_PLAIN_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
 def csv_safe(value: str) -> str:
-    """Neutralise spreadsheet formula injection (OWASP): a leading quote makes the cell plain text."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """Neutralise spreadsheet formula injection (OWASP): a leading quote makes the cell plain text. A plain
+    number (a lag of -12 days) is no formula and stays a number."""
+    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
 
 
 def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, str]], *, bom: bool = False) -> str:

@@ -1,8 +1,11 @@
 """Render the `gaps` report: a terminal table, the documented JSON, CSV, Markdown or a self-contained HTML page.
 
 Every format carries the same facts: each list's date and origin (with a loud note for the bundled snapshot
-or a list older than a week), then per government checked the targets it has not sanctioned, with the best
-near-miss to review, and a summary.
+or a list older than a week), the notes a reader needs for the figures (the UN rule, the measures rule, what
+the listing dates mean), then per government checked the targets it has not sanctioned (by default the oldest
+gap first), each with the reference listing date, the gap's age and the best near-miss to review, and a
+summary with each government's lag behind the reference and how many of its gaps are older than one and five
+years. Every figure comes from the report's cells (`gaps.Cell`), computed once.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from magcheck.errors import UsageError
-from magcheck.gaps import GapReport, Target
+from magcheck.gaps import GapReport, Target, as_of
 from magcheck.model import SanctionsList
 from magcheck.report import data
 from magcheck.report.formats import csv_text, h, html_page, html_table, md_table, md_text
@@ -64,8 +67,10 @@ def to_json(document: object) -> str:
 
 LIST_HEADERS = ("list", "title", "date", "entries", "source")
 NEAR_MISS_HEADER = "near miss to review (score)"
+GAP_AGE_HEADER = "gap age"
+NOT_COUNTED_SHOWN = 10  # listings --measures did not count, named under a government's heading
 GAP_MIN_WIDTHS = {"name": 20, "country": 10, NEAR_MISS_HEADER: 24}  # folded no narrower while others can fold
-GAP_NO_WRAP = {"#", "id", "type", "listed"}  # by the header's last word
+GAP_NO_WRAP = {"#", "id", "type", "listed", "age"}  # by the header's last word
 GAP_MAX_WIDTHS = {"country": 22, "programmes": 24}  # by the header's last word
 
 
@@ -83,16 +88,16 @@ def gap_headers(report: GapReport, with_listed: bool) -> list[str]:
     ref = report.scope.reference.upper()
     headers = ["#", "id", "name", "type", "country", f"{ref} programmes"]
     if with_listed:
-        headers.append(f"{ref} listed")
+        headers += [data.listed_label(report.scope.reference), GAP_AGE_HEADER]
     headers.append(NEAR_MISS_HEADER)
     return headers
 
 
 def gap_column(header: str) -> Column:
     last = header.split()[-1]
-    return Column(header, justify="right" if header == "#" else "left", no_wrap=last in GAP_NO_WRAP,
-                  max_width=GAP_MAX_WIDTHS.get(last), min_width=GAP_MIN_WIDTHS.get(header, 8),
-                  hard_min=16 if header == "name" else 6)
+    return Column(header, justify="right" if header in ("#", GAP_AGE_HEADER) else "left",
+                  no_wrap=last in GAP_NO_WRAP, max_width=GAP_MAX_WIDTHS.get(last),
+                  min_width=GAP_MIN_WIDTHS.get(header, 8), hard_min=16 if header == "name" else 6)
 
 
 def gap_cells(index: int, target: Target, code: str, with_listed: bool) -> list[str]:
@@ -100,14 +105,51 @@ def gap_cells(index: int, target: Target, code: str, with_listed: bool) -> list[
     cells = [str(index), entry.key, entry.name.text, entry.type.value, data.nationality(entry),
              ", ".join(entry.programs)]
     if with_listed:
-        cells.append(data.iso(entry.listed) or "")
+        cells += [data.iso(entry.listed) or "", data.days_text(target.cell(code).gap_age_days)]
     cells.append(data.near_miss_text(target.coverage[code], code))
     return cells
 
 
 def has_listed(targets: list[Target]) -> bool:
-    """Show the reference listing-date column only when the reference list gives dates (SDN.CSV does not)."""
+    """Show the reference listing date and the gap age only when the reference list gives dates (SDN.CSV alone
+    does not; with OFAC's enhanced export it does)."""
     return any(t.entry.listed for t in targets)
+
+
+def government_lines(report: GapReport, code: str) -> list[str]:
+    """Under a government's heading: its list and date, then how many covers come only through the UN listing
+    and how many of its listings --measures did not count."""
+    lst = report.lists[code]
+    until = data.iso(as_of(lst))
+    lines = [f"{code.upper()} list: {lst.title}, {date_label(lst)}"
+             + (f"; gap ages count to {until}" if until else "; no list date, so no gap ages")]
+    if code in report.un_rule.lists and report.un_rule.applied:
+        lines.append(f"{len(report.covered_via_un(code))} targets covered only through their UN listing "
+                     f"(not gaps: {code.upper()} implements UN listings under its UN Act regulations)")
+    left_out = report.not_counted(code)
+    for target in left_out[:NOT_COUNTED_SHOWN]:
+        lines.append(f"not counted as covered: {target.entry.name.text} ({target.entry.key}): "
+                     f"{data.not_counted_text(target.cell(code), code)}")
+    if len(left_out) > NOT_COUNTED_SHOWN:
+        lines.append(f"... and {len(left_out) - NOT_COUNTED_SHOWN} more not counted (the JSON and CSV list them all)")
+    return lines
+
+
+def un_cover_headers(code: str) -> list[str]:
+    return ["#", "id", "name", "type", "country", f"{code.upper()} cover"]
+
+
+def un_cover_cells(index: int, target: Target, code: str) -> list[str]:
+    """A target covered only through the UN listing: `UN QDi.028 (UN listed 2001-10-17)`."""
+    entry, cell = target.entry, target.cell(code)
+    un = cell.un_listing.entry if cell.un_listing is not None else None
+    listed = f" (UN listed {un.listed.isoformat()})" if un is not None and un.listed else ""
+    return [str(index), entry.key, entry.name.text, entry.type.value, data.nationality(entry),
+            data.cell_mark(cell) + listed]
+
+
+def un_cover_heading(report: GapReport, code: str) -> str:
+    return f"Covered by {code.upper()} only through the UN listing: {len(report.covered_via_un(code))}"
 
 
 def government_heading(report: GapReport, code: str) -> str:
@@ -118,8 +160,7 @@ def government_heading(report: GapReport, code: str) -> str:
 
 
 def government_note(report: GapReport, code: str) -> str:
-    lst = report.lists[code]
-    return f"{code.upper()} list: {lst.title}, {date_label(lst)}"
+    return government_lines(report, code)[0]
 
 
 def subtitle(report: GapReport) -> str:
@@ -158,19 +199,26 @@ def gaps_table(report: GapReport, terminal: Terminal, changes: Changes | None) -
         lists_table(report.lists, terminal),
     ]
     parts += [loud(terminal, note) for note in warnings(report.lists, report.generated)]
+    parts += [Text(f"Note: {note}") for note in data.report_notes(report)]
     for code in report.scope.against:
         targets = report.gaps(code)
-        parts += [Text(""), heading(government_heading(report, code)),
-                  Text(government_note(report, code), style="dim")]
+        parts += [Text(""), heading(government_heading(report, code))]
+        parts += [Text(line, style="dim") for line in government_lines(report, code)]
         if not targets:
             parts.append(Text(f"{code.upper()} has sanctioned every target in scope."))
-            continue
-        with_listed = has_listed(targets)
-        columns = [gap_column(header) for header in gap_headers(report, with_listed)]
-        rows = [gap_cells(index, target, code, with_listed) for index, target in enumerate(targets, 1)]
-        near_miss = len(columns) - 1
-        style = lambda _r, c, _t, last=near_miss: "yellow" if c == last else None  # noqa: E731
-        parts.append(Rendered(render_grid(columns, rows, terminal, cell_style=style)))
+        else:
+            with_listed = has_listed(targets)
+            columns = [gap_column(header) for header in gap_headers(report, with_listed)]
+            rows = [gap_cells(index, target, code, with_listed) for index, target in enumerate(targets, 1)]
+            near_miss = len(columns) - 1
+            style = lambda _r, c, _t, last=near_miss: "yellow" if c == last else None  # noqa: E731
+            parts.append(Rendered(render_grid(columns, rows, terminal, cell_style=style)))
+        via_un = report.covered_via_un(code)
+        if via_un:
+            parts += [Text(""), heading(un_cover_heading(report, code))]
+            parts.append(Rendered(render_grid([gap_column(h) for h in un_cover_headers(code)],
+                                              [un_cover_cells(i, t, code) for i, t in enumerate(via_un, 1)],
+                                              terminal)))
     parts += [Text(""), summary_table(report, terminal)]
     if changes is not None:
         parts += [Text(""), changes_group(changes, report.scope.reference)]
@@ -209,16 +257,25 @@ def gaps_markdown(report: GapReport, changes: Changes | None) -> str:
     lines = [f"# {md_text(data.report_title(report.scope.reference, report.scope.against))}", "",
              md_text(subtitle(report)), ""]
     lines += lists_markdown(report.lists, report.generated)
+    for note in data.report_notes(report):
+        lines += [f"> **Note:** {md_text(note)}", ""]
     for code in report.scope.against:
         targets = report.gaps(code)
-        lines += [f"## {md_text(government_heading(report, code))}", "", md_text(government_note(report, code)), ""]
+        lines += [f"## {md_text(government_heading(report, code))}", ""]
+        lines += [line for text in government_lines(report, code) for line in (md_text(text), "")]
         if not targets:
             lines += [f"{code.upper()} has sanctioned every target in scope.", ""]
-            continue
-        with_listed = has_listed(targets)
-        lines += md_table(gap_headers(report, with_listed),
-                          (gap_cells(i, t, code, with_listed) for i, t in enumerate(targets, 1)), right=(0,))
-        lines.append("")
+        else:
+            with_listed = has_listed(targets)
+            lines += md_table(gap_headers(report, with_listed),
+                              (gap_cells(i, t, code, with_listed) for i, t in enumerate(targets, 1)), right=(0,))
+            lines.append("")
+        via_un = report.covered_via_un(code)
+        if via_un:
+            lines += [f"### {md_text(un_cover_heading(report, code))}", ""]
+            lines += md_table(un_cover_headers(code), (un_cover_cells(i, t, code) for i, t in enumerate(via_un, 1)),
+                              right=(0,))
+            lines.append("")
     lines += ["## Summary", "", *md_table(("", "count"), data.summary_lines(report), right=(1,)), ""]
     if changes is not None:
         lines += [f"## {md_text(data.changes_heading(changes))}", ""]

@@ -26,7 +26,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from magcheck.gaps import GapReport, MatrixReport, MatrixRow, Target
+from magcheck.gaps import Cell, GapReport, MatrixReport, MatrixRow, Target
 from magcheck.matching.coverage import Counterpart, Coverage, Thresholds
 from magcheck.model import Entry, SanctionsList
 from magcheck.report import data
@@ -117,28 +117,6 @@ def years(days: int) -> str:
     return f"{days / DAYS_PER_YEAR:.1f} years"
 
 
-# --- dates: lag and gap age (issue 9 will carry these on the report; replace `timing` then) ---------------
-
-
-@dataclass(frozen=True)
-class Timing:
-    lag_days: int | None  # a covered target: the counterpart's listing date minus the reference's
-    gap_age_days: int | None  # a gap: the checked list's date minus the reference's listing date
-
-
-def timing(target: Target, code: str, lists: Mapping[str, SanctionsList]) -> Timing:
-    """How long one government took to follow the reference, or how long its gap has been open."""
-    listed = target.entry.listed
-    coverage = target.coverage.get(code, Coverage())
-    if listed is None:
-        return Timing(None, None)
-    if coverage.matches:
-        dates = [c.entry.listed for c in coverage.matches if c.entry.listed]
-        return Timing((min(dates) - listed).days if dates else None, None)
-    checked = lists[code].date
-    return Timing(None, (checked - listed).days if checked else None)
-
-
 # --- counts shared by the cards, the charts and their tables ------------------------------------------------
 
 
@@ -162,14 +140,16 @@ class GovernmentCounts:
 
 
 def government_counts(report: GapReport, code: str) -> GovernmentCounts:
-    status = Counter(data.coverage_status(t.coverage.get(code, Coverage())) for t in report.targets)
+    """Every figure from the report's own cells (`gaps.Cell`), so the page counts as every other format does
+    (a cover only through the UN listing is a cover)."""
+    status = Counter(t.cell(code).status for t in report.targets)
     lags, ages = [], []
     for target in report.targets:
-        timed = timing(target, code, report.lists)
-        if timed.lag_days is not None:
-            lags.append(timed.lag_days)
-        if timed.gap_age_days is not None:
-            ages.append((timed.gap_age_days, target))
+        cell = target.cell(code)
+        if cell.lag_days is not None:
+            lags.append(cell.lag_days)
+        if cell.gap_age_days is not None:
+            ages.append((cell.gap_age_days, target))
     return GovernmentCounts(code, len(report.targets), status[COVERED], status[REVIEW], status[GAP], tuple(lags),
                             tuple(ages))
 
@@ -563,7 +543,7 @@ def gap_table(report: GapReport, code: str, marks: Mapping[tuple[str, str], str]
         mark = ' <span class="st st-new">new gap</span>' if marks.get((code, entry.uid)) == "new gap" else ""
         cells = target_cells(index, entry, dated, mark)
         if dated:
-            age = timing(target, code, report.lists).gap_age_days
+            age = target.cell(code).gap_age_days
             cells += f'<td class="num">{"" if age is None else f"{age:,}"}</td>'
         rows.append(f"<tr {row_attributes(entry, [code])}>{cells}{near_miss_cell(target.coverage[code])}</tr>")
     return table_html(f"t-gaps-{code}", columns, rows,
@@ -572,16 +552,19 @@ def gap_table(report: GapReport, code: str, marks: Mapping[tuple[str, str], str]
 
 
 def coverage_cell(target: Target, code: str, lists: Mapping[str, SanctionsList]) -> str:
-    coverage = target.coverage.get(code, Coverage())
-    status = data.coverage_status(coverage)
-    if status != COVERED:
-        label = "gap, near-miss" if status == REVIEW else "gap"
-        return f'<td data-sort="-1"><span class="st st-{status}">{label}</span></td>'
-    best = coverage.matches[0]
+    cell = target.cell(code)
+    if cell.status != COVERED:
+        label = "gap, near-miss" if cell.status == REVIEW else "gap"
+        return f'<td data-sort="-1"><span class="st st-{cell.status}">{label}</span></td>'
+    if not cell.counterparts and cell.un_listing is not None:  # covered only through the UN listing
+        un = cell.un_listing
+        return (f'<td data-sort="{un.score:.4f}"><span class="st st-covered">UN</span> '
+                f'<span class=small>{text(f"through the UN listing {cell.un_ref}")}</span></td>')
+    best = cell.counterparts[0]
     listed = f" listed {data.iso(best.entry.listed)}" if best.entry.listed else ""
-    lag = timing(target, code, lists).lag_days
+    lag = cell.lag_days
     lag_text = f" ({lag:+,} days)" if lag is not None else ""
-    more = f" +{len(coverage.matches) - 1}" if len(coverage.matches) > 1 else ""
+    more = f" +{len(cell.counterparts) - 1}" if len(cell.counterparts) > 1 else ""
     return (f'<td data-sort="{best.score:.4f}"><span class="st st-covered">{data.score_text(best.score)}</span> '
             f"{key_html(best.entry)}{more}<span class=small>{text(listed + lag_text)}</span></td>")
 
@@ -595,7 +578,7 @@ def covered_table(report: GapReport) -> tuple[str, int]:
     rows = []
     for index, target in enumerate(targets, 1):
         entry = target.entry
-        covering = [code for code in report.scope.against if target.coverage[code].matches]
+        covering = [code for code in report.scope.against if target.cell(code).covered]
         cells = "".join(coverage_cell(target, code, report.lists) for code in report.scope.against)
         rows.append(f"<tr {row_attributes(entry, covering)}>{target_cells(index, entry, dated)}{cells}</tr>")
     caption = (f"{reference} targets that at least one government checked has sanctioned; the score is the match's "
@@ -699,10 +682,18 @@ def bullet_list(items: Iterable[str]) -> str:
     return f"<ul>{lis}</ul>" if lis else ""
 
 
-def coverage_heading(code: str, coverage: Coverage) -> str:
-    if coverage.matches:
-        keys = ", ".join(c.entry.key for c in coverage.matches)
+def coverage_heading(code: str, coverage: Coverage, cell: Cell) -> str:
+    if cell.covered and cell.counterparts:
+        keys = ", ".join(c.entry.key for c in cell.counterparts)
         return f'<h4>{text(code.upper())}: <span class="v-match">covered</span> by {text(keys)}</h4>'
+    if cell.covered and cell.un_listing is not None:
+        return (f'<h4>{text(code.upper())}: <span class="v-match">covered</span> only through the UN listing '
+                f"{text(cell.un_ref or '')} ({text(cell.un_listing.entry.key)}): its own list does not carry UN "
+                "listings</h4>")
+    if coverage.matches:  # matched, but --measures did not count the listing
+        keys = ", ".join(c.entry.key for c in coverage.matches)
+        return (f'<h4>{text(code.upper())}: <span class="v-gap">gap</span> — {text(keys)} listed without the '
+                "measures asked for</h4>")
     if coverage.review:
         return (f'<h4>{text(code.upper())}: <span class="v-gap">gap</span> — no match; the near-misses below '
                 "need a human look</h4>")
@@ -724,7 +715,7 @@ def evidence_article(target: Target, thresholds: Thresholds) -> str:
     parts = [f'<article class="ev" id="{anchor(entry)}"><h3>{name_html(entry.name.text)} {key_html(entry)}</h3>',
              definition_list(rows)]
     for code, coverage in target.coverage.items():
-        parts.append(coverage_heading(code, coverage))
+        parts.append(coverage_heading(code, coverage, target.cell(code)))
         parts += [candidate_html(c, True, thresholds) for c in coverage.matches]
         parts += [candidate_html(c, False, thresholds) for c in coverage.review]
     parts.append("</article>")
