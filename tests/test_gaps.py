@@ -266,3 +266,15 @@ def test_the_default_scope_key_is_unchanged_and_measures_make_another_scope() ->
     assert Scope().key() == old
     assert Scope(measures="asset-freeze").key() != Scope().key()
     assert "asset freeze" in Scope(measures="asset-freeze").describe()
+
+
+@pytest.mark.parametrize("variants", [("Russia", "Russian Federation", "RU", "RUS"),
+                                      ("China", "PRC", "People's Republic of China", "CN"),
+                                      ("Burma", "Myanmar"), ("Türkiye", "Turkey")])
+def test_every_way_of_writing_a_country_selects_the_same_targets(variants: tuple[str, ...]) -> None:
+    """Issue 12: `Russia` and `Russian Federation` selected different targets, `PRC` none."""
+    from tests.report.support import lists
+
+    entries = lists()["us"].entries
+    chosen = [{e.key for e in select_targets(entries, "us", Scope(scope="all", country=name))} for name in variants]
+    assert chosen[0] and all(other == chosen[0] for other in chosen[1:])

@@ -8,10 +8,15 @@ policy (quiet never hides degraded data), renders the result and exits with the 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import shlex
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -26,6 +31,7 @@ from magcheck.text import one_line, printable
 
 if TYPE_CHECKING:  # the application is imported only when a command runs (start-up time)
     from magcheck.app.commands import ListLoader
+    from magcheck.store.http import Reporter
     from magcheck.store.load import StoreLoader
 
 
@@ -109,15 +115,26 @@ def loader_for(env: Environment, settings: Settings) -> ListLoader:
     return store_loader(settings, env)
 
 
+def reporter_for(settings: Settings, env: Environment) -> Reporter:
+    """Progress on stderr, on a terminal only and never with --quiet: downloads and the run's steps."""
+    from magcheck.store.http import Reporter
+
+    return Reporter(quiet=settings.quiet, verbose=settings.verbose, console=stderr_console(env))
+
+
+def steps_for(settings: Settings, env: Environment) -> Callable[[str], AbstractContextManager[None]]:
+    return reporter_for(settings, env).step
+
+
 def store_loader(settings: Settings, env: Environment) -> StoreLoader:
     from magcheck.store.cache import Cache
-    from magcheck.store.http import HttpSettings, Reporter
+    from magcheck.store.http import HttpSettings
     from magcheck.store.load import StoreLoader
 
     http = HttpSettings(connect_timeout=settings.connect_timeout, read_timeout=settings.timeout,
                         attempts=settings.retries + 1, backoff=settings.backoff,
                         transfer_timeout=settings.transfer_timeout)
-    reporter = Reporter(quiet=settings.quiet, verbose=settings.verbose, console=stderr_console(env))
+    reporter = reporter_for(settings, env)
     return StoreLoader(data_dir=settings.data_dir, cache=Cache(settings.cache_dir, lock_timeout=settings.lock_timeout),
                        offline=settings.offline, mirror=settings.mirror, http=http, reporter=reporter,
                        stale_days=settings.stale_days, refresh_timeout=settings.refresh_timeout)
@@ -144,8 +161,11 @@ def terminal_for(settings: Settings, env: Environment) -> Any:
 
 
 def emit(text: str, settings: Settings, env: Environment) -> None:
-    """Print the report, or write it to --output (atomically for a regular file; '-' is stdout)."""
+    """Print the report (through a pager when it is longer than the terminal), or write it to --output
+    (atomically for a regular file; '-' is stdout)."""
     if settings.output is None or str(settings.output) == "-":
+        if page(text, settings, env):
+            return
         try:
             env.out.write(text if text.endswith("\n") else text + "\n")
             env.out.flush()
@@ -168,6 +188,40 @@ class StdoutError(MagcheckError):
     def __init__(self, exc: OSError) -> None:
         reason = "disk full (no space left on device)" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
         super().__init__(f"cannot write the report to standard output: {reason}")
+
+
+def pager_command(settings: Settings, env: Environment) -> list[str] | None:
+    """The pager, like git's: MAGCHECK_PAGER, else $PAGER, else `less -FRX` where less exists; none with
+    --no-pager or an empty MAGCHECK_PAGER."""
+    if settings.no_pager:
+        return None
+    command = settings.pager if settings.pager is not None else env.environ.get("PAGER")
+    if command is None:
+        return ["less", "-FRX"] if shutil.which("less") else None
+    return shlex.split(command) or None
+
+
+def page(text: str, settings: Settings, env: Environment) -> bool:
+    """Show `text` through the pager when stdout is a terminal and the text is longer than it; False when the
+    report should be printed as usual (a pipe, a file, a short report, no pager, a pager that failed)."""
+    try:
+        on_terminal = env.out.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+    command = pager_command(settings, env) if on_terminal else None
+    if command is None or text.count("\n") < shutil.get_terminal_size((100, 24)).lines:
+        return False
+    environ = {**env.environ, "LESS": env.environ.get("LESS", "FRX"), "LV": env.environ.get("LV", "-c")}
+    try:
+        pager = subprocess.Popen(command, stdin=subprocess.PIPE, env=environ)
+    except OSError:
+        return False  # no such pager: print instead
+    assert pager.stdin is not None
+    with contextlib.suppress(BrokenPipeError, OSError):  # the reader quit the pager early
+        pager.stdin.write(text.encode(getattr(env.out, "encoding", None) or "utf-8", "replace"))
+        pager.stdin.close()
+    pager.wait()
+    return True
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -199,7 +253,7 @@ def lists_command(ctx: click.Context, /, **params: Any) -> None:
     from magcheck.report.lists import render_lists
 
     env, settings = environment(ctx), settings_for(ctx, "lists", params)
-    outcome = run_lists(settings, loader_for(env, settings))
+    outcome = run_lists(settings, loader_for(env, settings), steps=steps_for(settings, env))
     print_notices(outcome.notices, settings, env)
     emit(render_lists(outcome.result, settings.format, terminal=terminal_for(settings, env)), settings, env)
     ctx.exit(outcome.status)
@@ -265,7 +319,7 @@ def gaps_command(ctx: click.Context, /, **params: Any) -> None:
     from magcheck.report import render_gaps, render_matrix
 
     env, settings = environment(ctx), settings_for(ctx, "gaps", params)
-    outcome = run_gaps(settings, loader_for(env, settings))
+    outcome = run_gaps(settings, loader_for(env, settings), steps=steps_for(settings, env))
     print_notices(outcome.notices, settings, env)
     result, terminal = outcome.result, terminal_for(settings, env)
     if result.matrix is not None:
@@ -273,7 +327,7 @@ def gaps_command(ctx: click.Context, /, **params: Any) -> None:
     else:
         assert result.report is not None
         text = render_gaps(result.report, settings.format, terminal=terminal, changes=result.changes,
-                           csv_bom=settings.bom)
+                           csv_bom=settings.bom, limit=settings.limit)
     emit(text, settings, env)
     ctx.exit(outcome.status)
 
@@ -294,7 +348,7 @@ def search_command(ctx: click.Context, /, query: str, **params: Any) -> None:
     from magcheck.report import render_search
 
     env, settings = environment(ctx), settings_for(ctx, "search", params)
-    outcome = run_search(settings, loader_for(env, settings), query)
+    outcome = run_search(settings, loader_for(env, settings), query, steps=steps_for(settings, env))
     print_notices(outcome.notices, settings, env)
     emit(render_search(outcome.result.hits, query, settings.format, terminal=terminal_for(settings, env)),
          settings, env)
@@ -318,7 +372,7 @@ def explain_command(ctx: click.Context, /, key: str, **params: Any) -> None:
 
     env, settings = environment(ctx), settings_for(ctx, "explain", params)
     parse_entry_key(key)  # a malformed key is a usage error before anything is read
-    outcome = run_explain(settings, loader_for(env, settings), key)
+    outcome = run_explain(settings, loader_for(env, settings), key, steps=steps_for(settings, env))
     print_notices(outcome.notices, settings, env)
     result = outcome.result
     emit(render_explain(result.entry, result.alignment, result.matcher.thresholds, settings.format,

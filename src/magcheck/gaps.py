@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from magcheck.matching.align import Matcher
-from magcheck.matching.countries import country_code
+from magcheck.matching.countries import country_code, country_name, resolve_country
 from magcheck.matching.coverage import Counterpart, Coverage
 from magcheck.matching.normalize import normalize_name
 from magcheck.matching.overrides import Overrides
@@ -106,8 +106,11 @@ def select_targets(entries: Iterable[Entry], code: str, scope: Scope) -> list[En
     programs = scope_programs(code, scope)
     types = {t.casefold() for t in scope.types}
     country = None
-    if scope.country:  # as a whole word: `China` is not in `Chinandega, Nicaragua`
-        country = (country_code(scope.country), re.compile(rf"\b{re.escape(scope.country.strip())}\b", re.IGNORECASE))
+    if scope.country:  # one country however it is written (PRC = China): its code, and its name in remarks
+        resolved = resolve_country(scope.country)  # as a whole word: `China` is not in `Chinandega, Nicaragua`
+        code = resolved or country_code(scope.country)
+        named = country_name(resolved) if resolved else scope.country.strip()
+        country = (code, re.compile(rf"\b{re.escape(named)}\b", re.IGNORECASE))
     name = None
     if scope.name:
         name = (normalize_name(scope.name, organisation=False).tokens, scope.name.casefold())

@@ -333,10 +333,37 @@ def test_table_on_a_colour_terminal_uses_colour_and_boxes(report: GapReport) -> 
 
 
 def test_loud_note_for_bundled_snapshot(plain_table: str) -> None:
+    """Counted in one line under the summary, at the top; in full at the end, after the tables."""
     notes = [line for line in plain_table.splitlines() if line.startswith("WARNING:")]
-    assert len(notes) == 3
-    assert notes[0].startswith("WARNING: US is the BUNDLED SNAPSHOT shipped with magcheck (dated 2024-05-03, "
+    assert len(notes) == 4
+    assert notes[0] == "WARNING: US, UK, CA are the BUNDLED SNAPSHOT, not the current list: see the warnings at the end"
+    assert notes[1].startswith("WARNING: US is the BUNDLED SNAPSHOT shipped with magcheck (dated 2024-05-03, "
                                "737 days old)")
+    lines = plain_table.splitlines()
+    summary, first_table, last_warning = (lines.index("Summary"), next(i for i, line in enumerate(lines)
+                                                                       if line.startswith("Not sanctioned by")),
+                                          max(i for i, line in enumerate(lines) if line.startswith("WARNING: CA")))
+    assert summary < lines.index(notes[0]) < first_table < last_warning
+
+
+def test_the_default_job_shows_its_lists_summary_and_warnings_on_the_first_screen(report: GapReport) -> None:
+    """At 120 x 40, the first screen holds the lists with their dates, the summary and the warning count."""
+    first_screen = render_gaps(report, "table", terminal=Terminal(True, False, 120, True)).splitlines()[:40]
+    text = "\n".join(first_screen)
+    assert "2024-05-03 (snapshot date)" in text and "2025-04-14" in text
+    assert all(f"| {code.upper()} " in text for code in report.scope.against)  # a summary row each
+    assert "targets in scope" in text and "see the warnings at the end" in text
+
+
+def test_limit_keeps_the_first_rows_of_each_government(report: GapReport) -> None:
+    text = render_gaps(report, "table", terminal=Terminal.plain(width=300), limit=3)
+    for code in report.scope.against:
+        hidden = len(report.gaps(code)) - 3
+        assert f"... and {hidden:,} more not shown (--limit)" in text
+    assert not re.search(r"\|\s+4 \| us:", text)
+    markdown = render_gaps(report, "markdown", limit=3)
+    assert "| 3 | us:" in markdown and "| 4 | us:" not in markdown
+    assert len(read_csv(render_gaps(report, "csv"))) == len(report.targets) * len(report.scope.against)
 
 
 def test_loud_note_for_an_old_list_and_none_for_a_fresh_one() -> None:

@@ -8,7 +8,8 @@ reads the environment or exits.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +63,17 @@ class ListFetcher(Protocol):
     def fetch(self, codes: Iterable[str], *, force: bool = False) -> FetchReport: ...
 
 
+Steps = Callable[[str], AbstractContextManager[None]]  # shows a step of the run while it lasts (a spinner)
+
+
+def no_steps(_label: str) -> AbstractContextManager[None]:
+    return nullcontext()
+
+
+def reading(codes: Sequence[str]) -> str:
+    return f"reading the lists ({', '.join(c.upper() for c in codes)})"
+
+
 def load_lists(loader: ListLoader, codes: Sequence[str], required: Collection[str], *,
                consequences: Mapping[str, str] | None = None) -> LoadedLists:
     """The lists of a run: one the run cannot do without ends it (exit 3); any other that is not available
@@ -88,9 +100,10 @@ def requested_lists(settings: Settings) -> tuple[tuple[str, ...], frozenset[str]
     return tuple(all_sources()), frozenset()
 
 
-def run_lists(settings: Settings, loader: ListLoader) -> Outcome[list[SanctionsList]]:
+def run_lists(settings: Settings, loader: ListLoader, *, steps: Steps = no_steps) -> Outcome[list[SanctionsList]]:
     codes, required = requested_lists(settings)
-    loaded = load_lists(loader, codes, required)
+    with steps(reading(codes)):
+        loaded = load_lists(loader, codes, required)
     return Outcome.of(list(loaded.lists.values()), loaded.notices, loaded.lists)
 
 
@@ -171,24 +184,27 @@ def run_scope(settings: Settings, against: tuple[str, ...]) -> Scope:
                  settings.name, settings.measures)
 
 
-def run_gaps(settings: Settings, loader: ListLoader, *, now: datetime | None = None) -> Outcome[GapsResult]:
+def run_gaps(settings: Settings, loader: ListLoader, *, now: datetime | None = None,
+             steps: Steps = no_steps) -> Outcome[GapsResult]:
     codes, required = gaps_lists(settings)
     notices: list[Notice] = []
     extra = () if settings.matrix else un_codes(codes, notices)
-    loaded = load_lists(loader, (*codes, *extra), required, consequences={UN: un_rule_cost(codes[1:])})
+    with steps(reading((*codes, *extra))):
+        loaded = load_lists(loader, (*codes, *extra), required, consequences={UN: un_rule_cost(codes[1:])})
     drop_unneeded_un(loaded, codes, extra)
     against = tuple(code for code in codes[1:] if code in loaded.lists)
     if not against:
         raise FetchError(f"no list to check {settings.reference} against is available "
                          f"({'; '.join(loaded.absent.values()) or 'none named'})")
     notices += loaded.notices
-    matcher = run_matcher(settings, loaded.lists, notices)
     scope = run_scope(settings, against)
     moment = now or datetime.now(UTC)
-    if settings.matrix:
-        matrix = compute_matrix(loaded.lists, codes_in(codes, loaded.lists), scope, matcher, now=moment)
-        return Outcome.of(GapsResult(matrix=matrix), notices, loaded.lists)
-    report = compute_gaps(loaded.lists, scope, matcher, now=moment, sort=settings.sort)
+    with steps(f"matching {settings.reference.upper()} against {', '.join(c.upper() for c in against)}"):
+        matcher = run_matcher(settings, loaded.lists, notices)
+        if settings.matrix:
+            matrix = compute_matrix(loaded.lists, codes_in(codes, loaded.lists), scope, matcher, now=moment)
+            return Outcome.of(GapsResult(matrix=matrix), notices, loaded.lists)
+        report = compute_gaps(loaded.lists, scope, matcher, now=moment, sort=settings.sort)
     changes, problem = (compare_with_history(settings, report, notices) if settings.changes else (None, None))
     alert = settings.exit_code and (bool(changes.new) if changes is not None
                                     else any(t.missing_from for t in report.targets))
@@ -307,13 +323,16 @@ class SearchResult:
     lists: dict[str, SanctionsList]
 
 
-def run_search(settings: Settings, loader: ListLoader, query: str) -> Outcome[SearchResult]:
+def run_search(settings: Settings, loader: ListLoader, query: str, *,
+               steps: Steps = no_steps) -> Outcome[SearchResult]:
     if not query.strip():
         raise UsageError("the name to search for is empty")
     codes, required = requested_lists(settings)
-    loaded = load_lists(loader, codes, required)
-    matcher = build_matcher(loaded.lists, workers=settings.workers)
-    hits = search(matcher, query, tuple(loaded.lists), limit=settings.limit)
+    with steps(reading(codes)):
+        loaded = load_lists(loader, codes, required)
+    with steps("searching"):
+        matcher = build_matcher(loaded.lists, workers=settings.workers)
+        hits = search(matcher, query, tuple(loaded.lists), limit=settings.limit or 5)
     return Outcome.of(SearchResult(query, hits, loaded.lists), loaded.notices, loaded.lists)
 
 
@@ -332,16 +351,20 @@ def parse_entry_key(key: str) -> tuple[str, str]:
     return code, uid
 
 
-def run_explain(settings: Settings, loader: ListLoader, key: str) -> Outcome[ExplainResult]:
+def run_explain(settings: Settings, loader: ListLoader, key: str, *,
+                steps: Steps = no_steps) -> Outcome[ExplainResult]:
     code, uid = parse_entry_key(key)
-    loaded = load_lists(loader, (code, *(c for c in all_sources() if c != code)), {code})
+    codes = (code, *(c for c in all_sources() if c != code))
+    with steps(reading(codes)):
+        loaded = load_lists(loader, codes, {code})
     lst = loaded.lists[code]
     entry = next((e for e in lst.entries if e.uid == uid), None)
     if entry is None:
         raise UsageError(f"{code} has no entry {uid!r} in the list dated {lst.date or 'not stated'}")
     notices = list(loaded.notices)
-    matcher = run_matcher(settings, loaded.lists, notices)
-    alignment = explain(matcher, entry, tuple(loaded.lists))
+    with steps(f"matching {entry.key}"):
+        matcher = run_matcher(settings, loaded.lists, notices)
+        alignment = explain(matcher, entry, tuple(loaded.lists))
     return Outcome.of(ExplainResult(entry, alignment, matcher), notices, loaded.lists)
 
 

@@ -50,6 +50,7 @@ class Option:
     kind: Kind = Kind.VALUE
     metavar: str | None = None
     commands: frozenset[str] = frozenset(COMMANDS)  # where it applies
+    empty_is_a_value: bool = False  # an empty variable is a value ("" turns the pager off), not "unset"
 
 
 # --- value parsers: each raises ValueError with the reason a human needs ------------------------------------
@@ -278,6 +279,15 @@ OPTIONS: tuple[Option, ...] = (
     # search
     Option("limit", ("--limit",), None, 5, "Best matches per list.", whole(1, 100), metavar="N",
            commands=frozenset({"search"})),
+    Option("limit", ("--limit",), None, None,
+           "At most N rows per government in the table and Markdown reports (JSON, CSV and HTML stay whole).",
+           whole(1, 10_000_000), metavar="N", commands=frozenset({"gaps"})),
+    # the terminal
+    Option("no_pager", ("--no-pager",), None, False,
+           "Print straight to the terminal, without a pager.", boolean, Kind.FLAG, commands=READERS),
+    Option("pager", (), "MAGCHECK_PAGER", None,
+           "The pager for reports longer than the terminal (default: $PAGER, else less -FRX; empty: none).",
+           str, commands=READERS, empty_is_a_value=True),
 )
 
 
@@ -324,7 +334,9 @@ class Settings:
     overrides: Path | None = None
     sort: str = "age"
     measures: str = "any"
-    limit: int = 5
+    limit: int | None = 5  # search: best matches per list; gaps: rows per government (None: all)
+    no_pager: bool = False
+    pager: str | None = None
     sources: dict[str, str] = field(default_factory=dict, compare=False)  # setting -> where its value came from
 
     def but(self, **changes: Any) -> Settings:
@@ -352,7 +364,7 @@ def _resolve(option: Option, given: Mapping[str, Any], environ: Mapping[str, str
         return _parsed(option, given[option.name], label), label
     if option.env:
         text = environ.get(option.env)
-        if text is not None and (text.strip() or option.kind is Kind.FLAG):
+        if text is not None and (text.strip() or option.kind is Kind.FLAG or option.empty_is_a_value):
             return _parsed(option, text, option.env), option.env
     return option.default, "default"
 

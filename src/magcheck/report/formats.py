@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -63,60 +62,3 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, right:
     for row in rows:
         lines.append("| " + " | ".join(md_text(cell) for cell in row) + " |")
     return lines
-
-
-# --- HTML ------------------------------------------------------------------------------------------------
-
-HTML_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem; color: #1a1a1a;
-       line-height: 1.4; }
-h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
-th { background: #f2f2f2; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.gap { color: #b00020; text-align: center; }
-.loud { border: 2px solid #b00020; background: #fff0f0; color: #7a0016; padding: 0.5rem 1rem; font-weight: bold; }
-.muted { color: #666; }
-""".strip()
-
-
-def h(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def html_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, classes: Mapping[int, str] | None = None,
-               cell_class: object = None) -> str:
-    """A table with every header and cell escaped; `classes` maps column index to a td class, and
-    `cell_class(row_index, column_index, value)` may return a class for one cell."""
-    classes = dict(classes or {})
-    parts = ["<table>", "<thead><tr>" + "".join(f"<th>{h(x)}</th>" for x in headers) + "</tr></thead>", "<tbody>"]
-    for r, row in enumerate(rows):
-        cells = []
-        for c, value in enumerate(row):
-            css = cell_class(r, c, value) if callable(cell_class) else None
-            css = css or classes.get(c)
-            attribute = f' class="{h(css)}"' if css else ""
-            cells.append(f"<td{attribute}>{h(value)}</td>")
-        parts.append("<tr>" + "".join(cells) + "</tr>")
-    parts.append("</tbody></table>")
-    return "\n".join(parts)
-
-
-def html_page(title: str, body: Iterable[str]) -> str:
-    """A complete page; `body` is already-escaped HTML."""
-    return "\n".join([
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{h(title)}</title>",
-        f"<style>\n{HTML_STYLE}\n</style>",
-        "</head>",
-        "<body>",
-        *body,
-        "</body>",
-        "</html>",
-        "",
-    ])

@@ -23,7 +23,7 @@ from magcheck.errors import UsageError
 from magcheck.gaps import GapReport, Target, as_of
 from magcheck.model import SanctionsList
 from magcheck.report import data
-from magcheck.report.formats import csv_text, h, html_page, html_table, md_table, md_text
+from magcheck.report.formats import csv_text, md_table, md_text
 from magcheck.report.grid import Column, render_grid
 from magcheck.report.lists import date_label
 from magcheck.report.terminal import Rendered, Terminal, capture
@@ -35,21 +35,22 @@ GAPS_FORMATS = ("table", "json", "csv", "markdown", "html")
 
 
 def render_gaps(report: GapReport, fmt: str, *, terminal: Terminal | None = None, changes: Changes | None = None,
-                csv_bom: bool = False) -> str:
+                csv_bom: bool = False, limit: int | None = None) -> str:
     """The report as text in `fmt` (one of GAPS_FORMATS), ending with a newline.
 
     `terminal` matters only for "table" (default: plain, as for a file); `changes` (from `--changes`) adds the
-    gaps opened and closed since the previous run; `csv_bom` starts the CSV with a UTF-8 byte-order mark.
+    gaps opened and closed since the previous run; `csv_bom` starts the CSV with a UTF-8 byte-order mark;
+    `limit` keeps at most that many rows per government in the table and Markdown (the data formats stay whole).
     """
     terminal = terminal or Terminal.plain()
     if fmt == "table":
-        return gaps_table(report, terminal, changes)
+        return gaps_table(report, terminal, changes, limit)
     if fmt == "json":
         return to_json(data.gaps_document(report, changes))
     if fmt == "csv":
         return csv_text(data.GAP_COLUMNS, data.gap_rows(report, changes), bom=csv_bom)
     if fmt == "markdown":
-        return gaps_markdown(report, changes)
+        return gaps_markdown(report, changes, limit)
     if fmt == "html":
         from magcheck.report.html import render_gaps_html  # here: html imports lookup, which imports this module
 
@@ -182,51 +183,123 @@ def heading(text: str) -> Text:
     return Text(text, style="bold")
 
 
+COMPACT_LIST_HEADERS = ("list", "date", "entries", "source")
+
+
 def lists_table(report_lists: Mapping[str, SanctionsList], terminal: Terminal) -> Table:
+    """One short row per list (its full title heads its government's table below)."""
     table = Table(box=terminal.box, title="Lists", title_justify="left", title_style="bold")
-    for header in LIST_HEADERS:
+    for header in COMPACT_LIST_HEADERS:
         table.add_column(header, justify="right" if header == "entries" else "left", overflow="fold")
-    for row in list_rows(report_lists):
-        table.add_row(*row)
+    for code, _title, date, entries, origin in list_rows(report_lists):
+        table.add_row(code, date, entries, origin)
     return table
 
 
-def gaps_table(report: GapReport, terminal: Terminal, changes: Changes | None) -> str:
+SUMMARY_HEADERS = ("government", "not sanctioned", "covered", "near-miss", "via UN", "median lag", "longest lag",
+                   "gaps > 1 y", "gaps > 5 y", "oldest gap")
+
+
+def summary_rows(report: GapReport) -> list[list[str]]:
+    """One row per government checked: its gaps, covers and dates, the figures of the summary at a glance."""
+    total = len(report.targets)
+    rows = []
+    for code in report.scope.against:
+        gaps = report.gaps(code)
+        timing = report.timing(code)
+        review = sum(1 for t in gaps if t.coverage[code].review)
+        rows.append([code.upper(), f"{len(gaps):,} of {total:,}", f"{total - len(gaps):,}", f"{review:,}",
+                     f"{len(report.covered_via_un(code)):,}" if code in report.un_rule.lists else "",
+                     data.median_text(timing.median_lag) if timing.median_lag is not None else "",
+                     data.days_text(timing.longest_lag, signed=True) if timing.longest_lag is not None else "",
+                     f"{timing.older_than(1):,}" if timing.ages else "",
+                     f"{timing.older_than(5):,}" if timing.ages else "",
+                     data.days_text(timing.oldest_gap) if timing.oldest_gap is not None else ""])
+    return rows
+
+
+def summary_footer(report: GapReport) -> str:
+    summary = report.summary
+    return (f"{len(report.targets):,} {report.scope.reference.upper()} targets in scope; covered by all: "
+            f"{summary['covered_by_all']:,}; by none: {summary['missing_from_all']:,}")
+
+
+def warnings_in_brief(report_lists: Mapping[str, SanctionsList], generated: datetime) -> str | None:
+    """The warnings counted in one line for the top of the report (in full at its end)."""
+    noted = [code.upper() for code, lst in report_lists.items() if data.list_warnings(lst, generated)]
+    if not noted:
+        return None
+    bundled = [code.upper() for code, lst in report_lists.items() if data.is_bundled(lst)]
+    what = (f"{', '.join(bundled)} {'is' if len(bundled) == 1 else 'are'} the BUNDLED SNAPSHOT, not the current "
+            "list" if bundled else f"{', '.join(noted)} may be out of date")
+    return f"{what}: see the warnings at the end"
+
+
+def summary_grid(report: GapReport, terminal: Terminal) -> Rendered:
+    columns = [Column(header, justify="left" if header == "government" else "right", no_wrap=True)
+               for header in SUMMARY_HEADERS]
+    rows = summary_rows(report)
+    keep = [i for i in range(len(columns)) if i < 4 or any(row[i] for row in rows)]  # drop empty columns
+    return Rendered(render_grid([columns[i] for i in keep], [[row[i] for i in keep] for row in rows], terminal))
+
+
+def gap_table_part(report: GapReport, code: str, terminal: Terminal, limit: int | None) -> list[object]:
+    targets = report.gaps(code)
+    if not targets:
+        return [Text(f"{code.upper()} has sanctioned every target in scope.")]
+    shown = targets if limit is None else targets[:limit]
+    with_listed = has_listed(targets)
+    columns = [gap_column(header) for header in gap_headers(report, with_listed)]
+    rows = [gap_cells(index, target, code, with_listed) for index, target in enumerate(shown, 1)]
+    near_miss = len(columns) - 1
+    style = lambda _r, c, _t, last=near_miss: "yellow" if c == last else None  # noqa: E731
+    parts: list[object] = [Rendered(render_grid(columns, rows, terminal, cell_style=style))]
+    if len(shown) < len(targets):
+        parts.append(Text(more_rows_text(len(targets) - len(shown)), style="dim"))
+    return parts
+
+
+def more_rows_text(hidden: int) -> str:
+    return f"... and {hidden:,} more not shown (--limit); --format csv or json holds them all"
+
+
+def gaps_table(report: GapReport, terminal: Terminal, changes: Changes | None, limit: int | None = None) -> str:
+    """Read on a terminal from the top: the lists and their dates and the summary first (the first screen),
+    then each government's gaps, and the warnings and notes last (counted at the top)."""
+    notes = warnings(report.lists, report.generated)
+    brief = warnings_in_brief(report.lists, report.generated)
     parts: list[object] = [
         heading(data.report_title(report.scope.reference, report.scope.against)),
         Text(subtitle(report), style="dim"),
-        Text(""),
         lists_table(report.lists, terminal),
+        *(Text(f"  {code.upper()}  {lst.title}", style="dim") for code, lst in report.lists.items()),
+        heading("Summary"),
+        summary_grid(report, terminal),
+        Text(summary_footer(report)),
     ]
-    parts += [loud(terminal, note) for note in warnings(report.lists, report.generated)]
-    parts += [Text(f"Note: {note}") for note in data.report_notes(report)]
+    if brief is not None:
+        parts.append(loud(terminal, brief))
     for code in report.scope.against:
-        targets = report.gaps(code)
         parts += [Text(""), heading(government_heading(report, code))]
         parts += [Text(line, style="dim") for line in government_lines(report, code)]
-        if not targets:
-            parts.append(Text(f"{code.upper()} has sanctioned every target in scope."))
-        else:
-            with_listed = has_listed(targets)
-            columns = [gap_column(header) for header in gap_headers(report, with_listed)]
-            rows = [gap_cells(index, target, code, with_listed) for index, target in enumerate(targets, 1)]
-            near_miss = len(columns) - 1
-            style = lambda _r, c, _t, last=near_miss: "yellow" if c == last else None  # noqa: E731
-            parts.append(Rendered(render_grid(columns, rows, terminal, cell_style=style)))
+        parts += gap_table_part(report, code, terminal, limit)
         via_un = report.covered_via_un(code)
         if via_un:
             parts += [Text(""), heading(un_cover_heading(report, code))]
             parts.append(Rendered(render_grid([gap_column(h) for h in un_cover_headers(code)],
                                               [un_cover_cells(i, t, code) for i, t in enumerate(via_un, 1)],
                                               terminal)))
-    parts += [Text(""), summary_table(report, terminal)]
     if changes is not None:
         parts += [Text(""), changes_group(changes, report.scope.reference)]
+    parts += [Text(""), summary_table(report, terminal)]
+    parts += [Text(f"Note: {note}") for note in data.report_notes(report)]
+    parts += [loud(terminal, note) for note in notes]
     return capture(terminal, *parts)
 
 
 def summary_table(report: GapReport, terminal: Terminal) -> Table:
-    table = Table(box=terminal.box, title="Summary", title_justify="left", title_style="bold", show_header=False)
+    table = Table(box=terminal.box, title="Summary in full", title_justify="left", title_style="bold",
+                  show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     for label, value in data.summary_lines(report):
@@ -253,12 +326,13 @@ def lists_markdown(report_lists: Mapping[str, SanctionsList], generated: datetim
     return lines
 
 
-def gaps_markdown(report: GapReport, changes: Changes | None) -> str:
+def gaps_markdown(report: GapReport, changes: Changes | None, limit: int | None = None) -> str:
     lines = [f"# {md_text(data.report_title(report.scope.reference, report.scope.against))}", "",
              md_text(subtitle(report)), ""]
     lines += lists_markdown(report.lists, report.generated)
     for note in data.report_notes(report):
         lines += [f"> **Note:** {md_text(note)}", ""]
+    lines += ["## Summary", "", *md_table(("", "count"), data.summary_lines(report), right=(1,)), ""]
     for code in report.scope.against:
         targets = report.gaps(code)
         lines += [f"## {md_text(government_heading(report, code))}", ""]
@@ -266,17 +340,19 @@ def gaps_markdown(report: GapReport, changes: Changes | None) -> str:
         if not targets:
             lines += [f"{code.upper()} has sanctioned every target in scope.", ""]
         else:
+            shown = targets if limit is None else targets[:limit]
             with_listed = has_listed(targets)
             lines += md_table(gap_headers(report, with_listed),
-                              (gap_cells(i, t, code, with_listed) for i, t in enumerate(targets, 1)), right=(0,))
+                              (gap_cells(i, t, code, with_listed) for i, t in enumerate(shown, 1)), right=(0,))
             lines.append("")
+            if len(shown) < len(targets):
+                lines += [md_text(more_rows_text(len(targets) - len(shown))), ""]
         via_un = report.covered_via_un(code)
         if via_un:
             lines += [f"### {md_text(un_cover_heading(report, code))}", ""]
             lines += md_table(un_cover_headers(code), (un_cover_cells(i, t, code) for i, t in enumerate(via_un, 1)),
                               right=(0,))
             lines.append("")
-    lines += ["## Summary", "", *md_table(("", "count"), data.summary_lines(report), right=(1,)), ""]
     if changes is not None:
         lines += [f"## {md_text(data.changes_heading(changes))}", ""]
         if changes.since is not None:
@@ -285,38 +361,3 @@ def gaps_markdown(report: GapReport, changes: Changes | None) -> str:
                 lines += [f"- {md_text(item)}" for item in items]
                 lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-# --- HTML -------------------------------------------------------------------------------------------------
-
-
-def lists_html(report_lists: Mapping[str, SanctionsList], generated: datetime) -> list[str]:
-    body = ["<h2>Lists</h2>", html_table(LIST_HEADERS, list_rows(report_lists), classes={3: "num"})]
-    body += [f'<p class="loud">WARNING: {h(note)}</p>' for note in warnings(report_lists, generated)]
-    return body
-
-
-def gaps_html(report: GapReport, changes: Changes | None) -> str:
-    title = data.report_title(report.scope.reference, report.scope.against)
-    body = [f"<h1>{h(title)}</h1>", f'<p class="muted">{h(subtitle(report))}</p>']
-    body += lists_html(report.lists, report.generated)
-    for code in report.scope.against:
-        targets = report.gaps(code)
-        body.append(f'<h2 id="gaps-{h(code)}">{h(government_heading(report, code))}</h2>')
-        body.append(f'<p class="muted">{h(government_note(report, code))}</p>')
-        if not targets:
-            body.append(f"<p>{h(code.upper())} has sanctioned every target in scope.</p>")
-            continue
-        with_listed = has_listed(targets)
-        body.append(html_table(gap_headers(report, with_listed),
-                               [gap_cells(i, t, code, with_listed) for i, t in enumerate(targets, 1)],
-                               classes={0: "num"}))
-    body += ["<h2>Summary</h2>", html_table(("", "count"), data.summary_lines(report), classes={1: "num"})]
-    if changes is not None:
-        body.append(f"<h2>{h(data.changes_heading(changes))}</h2>")
-        if changes.since is not None:
-            for heading_text, items in data.change_lines(changes, report.scope.reference):
-                body.append(f"<h3>{h(heading_text)}: {len(items)}</h3>")
-                if items:
-                    body.append("<ul>" + "".join(f"<li>{h(item)}</li>" for item in items) + "</ul>")
-    return html_page(title, body)

@@ -12,8 +12,8 @@ from rich.text import Text
 from magcheck.errors import UsageError
 from magcheck.gaps import MatrixReport, MatrixRow
 from magcheck.report import data
-from magcheck.report.formats import csv_text, h, html_page, html_table, md_table, md_text
-from magcheck.report.gaps import GAPS_FORMATS, heading, lists_html, lists_markdown, lists_table, loud, to_json, warnings
+from magcheck.report.formats import csv_text, md_table, md_text
+from magcheck.report.gaps import GAPS_FORMATS, heading, lists_markdown, lists_table, loud, to_json, warnings
 from magcheck.report.grid import Column, render_grid
 from magcheck.report.lists import date_label
 from magcheck.report.terminal import Rendered, Terminal, capture
@@ -111,16 +111,3 @@ def matrix_markdown(report: MatrixReport) -> str:
                                           right=(0,)), ""]
     lines += ["## Summary", "", *md_table(("", "count"), summary_pairs(report), right=(1,))]
     return "\n".join(lines) + "\n"
-
-
-def matrix_html(report: MatrixReport) -> str:
-    codes = list(report.lists)
-    page_title = title(report)
-    body = [f"<h1>{h(page_title)}</h1>", f'<p class="muted">{h(subtitle(report))}</p>']
-    body += lists_html(report.lists, report.generated)
-    rows = [matrix_cells(i, r, codes) for i, r in enumerate(report.rows, 1)]
-    body += ["<h2>Targets</h2>",
-             html_table(matrix_headers(report), rows, classes={0: "num"},
-                        cell_class=lambda _r, c, value: "gap" if c >= 4 and value == GAP_MARK_TEXT else None)]
-    body += ["<h2>Summary</h2>", html_table(("", "count"), summary_pairs(report), classes={1: "num"})]
-    return html_page(page_title, body)

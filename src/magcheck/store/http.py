@@ -25,11 +25,14 @@ from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
@@ -108,14 +111,29 @@ class Reporter:
         if not self.show_progress or self._live is not None:
             yield
             return
-        columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                   TimeElapsedColumn())
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), _ForDownloads(DownloadColumn()),
+                   _ForDownloads(TransferSpeedColumn()), TimeElapsedColumn())
         with Progress(*columns, console=self.console, transient=True) as live:
             self._live = live
             try:
                 yield
             finally:
                 self._live = None
+
+    @contextmanager
+    def step(self, label: str) -> Iterator[None]:
+        """A spinner line for a step of the run (reading the lists, matching) while it lasts; nothing off a
+        terminal or with --quiet."""
+        with self.session():
+            live = self._live
+            if live is None:
+                yield
+                return
+            task = live.add_task(printable(label), total=None)
+            try:
+                yield
+            finally:
+                live.remove_task(task)
 
     @contextmanager
     def progress(self, label: str, total: int | None = None) -> Iterator[FileProgress]:
@@ -125,11 +143,22 @@ class Reporter:
             if live is None:
                 yield FileProgress(None, None, label)
                 return
-            task = live.add_task(f"{printable(label)}: waiting for the server", total=total)
+            task = live.add_task(f"{printable(label)}: waiting for the server", total=total, download=True)
             try:
                 yield FileProgress(live, task, label)
             finally:
                 live.remove_task(task)
+
+
+class _ForDownloads(ProgressColumn):
+    """A column shown only on the lines of files being downloaded (not on a step's spinner line)."""
+
+    def __init__(self, column: ProgressColumn) -> None:
+        super().__init__()
+        self.column = column
+
+    def render(self, task: Task) -> RenderableType:
+        return self.column.render(task) if task.fields.get("download") else ""
 
 
 @dataclass
