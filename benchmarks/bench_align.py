@@ -9,7 +9,10 @@ Baseline, measured in the same run: every US name against every UK and Canadian 
 `process.cdist` (token_sort_ratio, names preprocessed once, all cores), best candidate per name; its time
 excludes parsing. Both are scored on the hand-labelled development set (benchmarks/devset/labels.csv),
 along with the recall of magcheck's candidate generation (true counterparts among the entry pairs its
-index proposes).
+index proposes). The UK- and Canada-reference directions are measured by benchmarks/evaluate.py.
+
+Other programs share the machine: the load average before and after the runs is printed with the times, and
+two versions are only comparable when measured one after the other, several runs each.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -140,7 +144,9 @@ def main() -> int:
         print(json.dumps(run_once(args.data_dir)))
         return 0
 
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     runs = time_magcheck(args.data_dir, args.runs)
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lists = {code: load_from_dir(args.data_dir, code) for code in ("us", *OTHERS)}
     us_names = sum(len(e.names) for e in lists["us"].entries)
     other_names = sum(len(e.names) for c in OTHERS for e in lists[c].entries)
@@ -157,7 +163,8 @@ def main() -> int:
     print(f"magcheck end to end (parse + align), median of {len(runs)} fresh runs: {ours:.2f} s "
           f"(parse {statistics.median(r['parse'] for r in runs):.2f} s, "
           f"align {statistics.median(r['align'] for r in runs):.2f} s); runs: "
-          + ", ".join(f"{r['total']:.2f}" for r in runs))
+          + ", ".join(f"{r['total']:.2f}" for r in runs)
+          + f" (1-minute load average {load_before:.2f} before, {load_after:.2f} after, {os.cpu_count()} CPUs)")
     print(f"baseline cdist all pairs (parsing excluded), median of {len(baseline_times)}: {base:.2f} s; runs: "
           + ", ".join(f"{t:.2f}" for t in baseline_times))
     print(f"speed-up: {base / ours:.1f}x")

@@ -67,7 +67,7 @@ def data(tmp_path: Path) -> dict[str, str]:
 
 def test_a_long_report_on_a_terminal_goes_through_the_pager(tmp_path: Path, data: dict[str, str]) -> None:
     paged = tmp_path / "paged.txt"
-    code, out, _ = on_a_terminal(["gaps", "--against", "uk,ca"], {**data, "MAGCHECK_PAGER": f"tee {paged}"},
+    code, _, _ = on_a_terminal(["gaps", "--against", "uk,ca"], {**data, "MAGCHECK_PAGER": f"tee {paged}"},
                                  tmp_path)
     assert code in (0, 1)
     assert paged.read_text().startswith("\x1b") or "Sanctions gaps" in paged.read_text()
@@ -77,7 +77,7 @@ def test_a_long_report_on_a_terminal_goes_through_the_pager(tmp_path: Path, data
 def test_no_pager_and_an_empty_pager_print_straight_away(tmp_path: Path, data: dict[str, str]) -> None:
     paged = tmp_path / "paged.txt"
     for args, env in ((["--no-pager"], {"MAGCHECK_PAGER": f"tee {paged}"}), ([], {"MAGCHECK_PAGER": ""})):
-        code, out, _ = on_a_terminal(["gaps", "--against", "uk,ca", *args], {**data, **env}, tmp_path)
+        _, out, _ = on_a_terminal(["gaps", "--against", "uk,ca", *args], {**data, **env}, tmp_path)
         assert "Sanctions gaps" in out and not paged.exists()
 
 

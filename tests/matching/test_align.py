@@ -220,17 +220,19 @@ def test_a_surname_alone_never_matches_a_person(bundled_matcher: Matcher, entrie
 
 
 def test_the_stronger_of_two_claims_keeps_the_counterpart(bundled_matcher: Matcher, entries: dict[str, Entry]) -> None:
-    """US 7864 Jamal and US 7852 Kamal Mustafa Sultan al-Tikriti (brothers) both reach UK IRQ0083, Jamal."""
+    """US 7864 Jamal and US 7852 Kamal Mustafa Sultan al-Tikriti (brothers; OFAC gives Kamal Jamal's birthday as
+    an alternative) both reach UK IRQ0083, Jamal: Jamal keeps it, whether Kamal is aligned alone or with him."""
     jamal, kamal = entries["us:7864"], entries["us:7852"]
-    alone = coverage(bundled_matcher, kamal, "uk")
-    assert uids(alone.matches) == {"IRQ0083"} and alone.matches[0].shared_with == ()  # alone it would match
-    for order in ([jamal, kamal], [kamal, jamal]):
-        alignment = bundled_matcher.align(order, ["uk"])
-        kept, lost = alignment.of(jamal, "uk"), alignment.of(kamal, "uk")
-        assert uids(kept.matches) == {"IRQ0083"} and kept.matches[0].shared_with == ("us:7852",)
+    for reference in ([kamal], [jamal, kamal], [kamal, jamal]):
+        alignment = bundled_matcher.align(reference, ["uk"])
+        lost = alignment.of(kamal, "uk")
         assert "IRQ0083" not in uids(lost.matches)
-        assert lost.review[0].entry.uid == "IRQ0083" and lost.review[0].shared_with == ("us:7864",)
-        assert MATCH <= lost.review[0].score < kept.matches[0].score  # demoted for the conflict, not its score
+        assert lost.review[0].entry.uid == "IRQ0083" and lost.review[0].outranked_by == ("us:7864",)
+        assert lost.review[0].shared_with == ("us:7864",)
+        assert lost.review[0].score >= MATCH  # in review for the conflict, not for its score
+        if jamal in reference:
+            kept = alignment.of(jamal, "uk")
+            assert uids(kept.matches) == {"IRQ0083"} and kept.matches[0].shared_with == ("us:7852",)
 
 
 def test_two_near_certain_claims_both_stand_and_are_flagged(bundled_matcher: Matcher,
@@ -244,15 +246,47 @@ def test_two_near_certain_claims_both_stand_and_are_flagged(bundled_matcher: Mat
         assert claim.shared_with == (other.key,)
 
 
+def test_one_target_listed_twice_keeps_both_counterparts(bundled_matcher: Matcher, entries: dict[str, Entry]) -> None:
+    """Canada lists Almaz-Antey in 2014 (`Almaz-Antey`, russia-1p2-20) and in 2024 (`"Almaz-Antey" Air and Space
+    Defence Corporation, JSC`, russia-1p2-614): US 16865 matches both although one scores clearly higher, since
+    each has no better counterpart and one name is found whole in the other."""
+    almaz = entries["us:16865"]
+    found = bundled_matcher.align([almaz], ["ca"]).of(almaz, "ca")
+    assert uids(found.matches) == {"russia-1p2-20", "russia-1p2-614"}
+    assert max(c.score for c in found.matches) - min(c.score for c in found.matches) > THRESHOLDS.close_margin
+
+
 def test_a_duplicated_entry_is_flagged_not_dropped(bundled_matcher: Matcher, entries: dict[str, Entry]) -> None:
+    """A verbatim copy is one target listed twice: both keep the counterpart, each flagged with the other, even
+    when no claim counts as near-certain."""
     original = entries["us:29219"]
     copy = replace(original, uid="29219-copy")
-    alignment = bundled_matcher.align([original, copy], ["uk"])
-    assert alignment.of(original, "uk").matches[0].shared_with == (copy.key,)
-    assert alignment.of(copy, "uk").matches[0].shared_with == (original.key,)
-    stricter = Thresholds(shared_certain=1.01)  # nothing is certain enough: only one keeps it
-    alignment = bundled_matcher.align([original, copy], ["uk"], thresholds=stricter)
-    assert sum(len(alignment.of(e, "uk").matches) for e in (original, copy)) == 1
+    for thresholds in (THRESHOLDS, Thresholds(shared_certain=1.01)):
+        alignment = bundled_matcher.align([original, copy], ["uk"], thresholds=thresholds)
+        assert alignment.of(original, "uk").matches[0].shared_with == (copy.key,)
+        assert alignment.of(copy, "uk").matches[0].shared_with == (original.key,)
+
+
+def test_a_namesake_with_the_right_programme_wins(bundled_matcher: Matcher, entries: dict[str, Entry]) -> None:
+    """Canada's JVCFOR (Magnitsky) `Aleksey KRIVORUCHKO` (jvcfor-33, no date of birth) is the Magnitsky-case
+    judge (US 15885, MAGNIT), not the deputy defence minister Aleksei Yurievich (US 31124, Russia programmes),
+    whose name scores as high: the claim whose programmes agree stands, the other is outranked by it."""
+    judge = entries["ca:jvcfor-33"]
+    found = bundled_matcher.align([judge], ["us"]).of(judge, "us")
+    assert uids(found.matches) == {"15885"}
+    minister = next(c for c in found.review if c.entry.uid == "31124")
+    assert minister.score >= MATCH and minister.outranked_by == ("ca:russia-1p1.1-5", "us:15885")  # and by his own
+    assert "us:15885: a close score, under programmes of one family" in minister.outranked_why
+
+
+def test_claims_are_decided_alike_from_either_side(bundled_matcher: Matcher, entries: dict[str, Entry]) -> None:
+    """The pairs above, with either list as the reference and whatever else is in scope: the same decisions."""
+    pairs = [("us:7852", "uk:IRQ0083", False), ("us:7864", "uk:IRQ0083", True), ("us:31124", "ca:jvcfor-33", False),
+             ("us:15885", "ca:jvcfor-33", True), ("us:16865", "ca:russia-1p2-20", True)]
+    for a, b, matched in pairs:
+        for ref, other in ((entries[a], entries[b]), (entries[b], entries[a])):
+            got = uids(bundled_matcher.align([ref], [other.list]).of(ref, other.list).matches)
+            assert (other.uid in got) is matched, (ref.key, other.key)
 
 
 # --- analyst overrides --------------------------------------------------------------------------------------------
@@ -260,9 +294,9 @@ def test_a_duplicated_entry_is_flagged_not_dropped(bundled_matcher: Matcher, ent
 
 OVERRIDES_TOML = """
 [[same]]
-a = "uk:GHR0043"  # either order
-b = "us:31162"
-note = "Al-Asiri: same man, the UK DOB is wrong"
+a = "uk:SYR0060"  # either order
+b = "us:10569"
+note = "Hafiz Makhlouf: same man, the dates of birth differ"
 
 [[same]]
 a = "us:29299"
@@ -279,7 +313,7 @@ b = "uk:INU0082"
 note = "the Qods Force is an arm of the IRGC, not the IRGC"
 """
 OVERRIDES_CSV = """a,b,decision,note
-uk:GHR0043,us:31162,same,"Al-Asiri: same man, the UK DOB is wrong"
+uk:SYR0060,us:10569,same,"Hafiz Makhlouf: same man, the dates of birth differ"
 us:29299,uk:GHR0079,SAME,for the test only
 us:29220,ca:china-p1-5,different,
 us:10391,uk:INU0082,different,"the Qods Force is an arm of the IRGC, not the IRGC"
@@ -292,7 +326,7 @@ def overridden(tmp_path_factory: pytest.TempPathFactory, bundled_lists: dict[str
     path = tmp_path_factory.mktemp("overrides") / "overrides.toml"
     path.write_text(OVERRIDES_TOML, encoding="utf-8")
     matcher = Matcher({c: lst.entries for c, lst in bundled_lists.items()}, overrides=load_overrides(path))
-    return matcher.align([entries[k] for k in ("us:31162", "us:29299", "us:29220", "us:10391")], ["uk", "ca"])
+    return matcher.align([entries[k] for k in ("us:10569", "us:29299", "us:29220", "us:10391")], ["uk", "ca"])
 
 
 def test_toml_and_csv_overrides_read_alike(tmp_path: Path) -> None:
@@ -304,13 +338,13 @@ def test_toml_and_csv_overrides_read_alike(tmp_path: Path) -> None:
 
 def test_same_promotes_a_review_candidate(bundled_matcher: Matcher, overridden: Alignment,
                                           entries: dict[str, Entry]) -> None:
-    asiri = entries["us:31162"]
-    before = coverage(bundled_matcher, asiri, "uk")
-    assert "GHR0043" in uids(before.review) and not before.matches
-    (after,) = overridden.of(asiri, "uk").matches
-    assert after.entry.uid == "GHR0043" and after.override == "Al-Asiri: same man, the UK DOB is wrong"
+    makhluf = entries["us:10569"]
+    before = coverage(bundled_matcher, makhluf, "uk")
+    assert "SYR0060" in uids(before.review) and not before.matches
+    (after,) = overridden.of(makhluf, "uk").matches
+    assert after.entry.uid == "SYR0060" and after.override == "Hafiz Makhlouf: same man, the dates of birth differ"
     assert after.detail is not None and after.score < MATCH  # the computed score and evidence stay visible
-    assert "GHR0043" not in uids(overridden.of(asiri, "uk").review)
+    assert "SYR0060" not in uids(overridden.of(makhluf, "uk").review)
 
 
 def test_same_adds_a_pair_the_matcher_never_proposed(overridden: Alignment, entries: dict[str, Entry]) -> None:
@@ -349,15 +383,13 @@ def test_a_missing_overrides_file_is_a_usage_error(tmp_path: Path) -> None:
         load_overrides(tmp_path / "absent.toml")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: load_overrides catches OSError/TOML/CSV errors but not "
-                   "UnicodeDecodeError: a CSV saved as Windows-1252 (an accented note) crashes with a traceback")
 @pytest.mark.parametrize("name", ["latin1.csv", "latin1.toml"])
 def test_an_overrides_file_in_another_encoding_is_a_usage_error(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     body = ("a,b,decision,note\nus:29220,ca:china-p1-5,same,v\u00e9rifi\u00e9\n" if name.endswith(".csv")
             else "[[same]]\na = 'us:29220'\nb = 'ca:china-p1-5'\nnote = 'v\u00e9rifi\u00e9'\n")
-    path.write_bytes(body.encode("cp1252"))
-    with pytest.raises(UsageError):
+    path.write_bytes(body.encode("cp1252"))  # fixed: a one-line usage error, not a traceback
+    with pytest.raises(UsageError, match="not UTF-8"):
         load_overrides(path)
 
 
@@ -419,7 +451,8 @@ def exhaustive(matcher: Matcher, reference: list[Entry], code: str, floor: float
         for j in others:
             pairs = [(ref.names[r], ref.forms[r], bool(ref.weak[r]), table.names[o], table.forms[o],
                       bool(table.weak[o])) for r in ref_rows[i] for o in rows[j]]
-            result = score_entries(entry, table.entries[j], pairs, matcher.vocabulary, floor)
+            result = score_entries(entry, table.entries[j], pairs, matcher.vocabulary_for({entry.list, code}), floor,
+                                   matcher.doubtful)
             if result is not None and result.score >= floor:
                 scores[(entry.key, table.entries[j].key)] = result.score
     return scores
@@ -505,27 +538,33 @@ def test_the_missed_pairs_are_one_person(entries: dict[str, Entry], us: str, oth
     assert found is not None and found.label == "dob-day", found
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the same person, same day of birth, not matched. Causes: word classes "
-                   "keyed on the first four consonants (Kasimirovich/Kazimirovich, Vyatscheslav/Vyacheslav, "
-                   "Michail/Mikhail, Jakovlevitch/Yakovlevich, Dzhambekovich/Dzambekovich), -ayev/-aev and "
-                   "Bekkhan/Bekhan, order-dependent `'Abd` gluing, "
-                   "Shaikh/Sheikh, an initial vs its patronymic")
-@pytest.mark.parametrize(("us", "other"), MISSED)
+@pytest.mark.parametrize(("us", "other"), [pair for pair in MISSED if pair != ("us:35511", "uk:RUS0650")])
 def test_same_person_same_birthday_is_matched(bundled_matcher: Matcher, entries: dict[str, Entry], us: str,
                                               other: str) -> None:
+    """Fixed: the z/s of Kasimirovich/Kazimirovich share a class, German `tsch` (Vyatscheslav) and `j`
+    (Jakovlevitch) and `dz` (Dzambekovich) are read, `-ayev` = `-aev`, Bekkhan = Bekhan, `'Abd` glues alike in
+    either name order, Shaikh = Sheikh, and `Olga G.` is `Olga Germanovna` with the initial checked."""
     b = entries[other]
     assert b.uid in uids(coverage(bundled_matcher, entries[us], b.list).matches)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an `of` phrase that carries the identity is discounted as a "
-                   "qualifier: the IRGC's alias `THE ARMY OF THE GUARDIANS OF THE ISLAMIC REVOLUTION` ~ Al-Qaida's "
-                   "alias `ISLAMIC ARMY` scores 0.87, so Al-Qaida (UK AQD0027) is a 0.77 review lead for the IRGC")
+@pytest.mark.xfail(strict=True, reason="DESIGN: German transliteration writes Russian `х` as `ch` (`Michail`), which "
+                   "English-style spellings use for `ч` (`Kovalchuk`): no rule can read `ch` as `kh` without knowing "
+                   "which scheme a list used, so `Michail` and `Mikhail` fall in different word classes")
+def test_michail_is_mikhail(bundled_matcher: Matcher, entries: dict[str, Entry]) -> None:
+    """US 35511 TARASENKO, Michail Vasilievich / UK RUS0650 Mikhail Vasilievich TARASENKO, 1947-11-21."""
+    assert "RUS0650" in uids(coverage(bundled_matcher, entries["us:35511"], "uk").matches)
+
+
 def test_al_qaida_is_no_lead_for_the_irgc(traps: Alignment, entries: dict[str, Entry]) -> None:
+    """Fixed: an `of` phrase is a qualifier only when it opens with a country or a parent body, so the IRGC's
+    `THE ARMY OF THE GUARDIANS OF THE ISLAMIC REVOLUTION` no longer shrinks to Al-Qaida's `ISLAMIC ARMY`."""
     assert "AQD0027" not in uids(traps.of(entries["us:10391"], "uk").review)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: acronyms are spelt like words, so doubled letters collapse and a weak "
-                   "alias is `exactly` another acronym: `CPP` = `CP`, `IGG` = `IG`, `PCCI` = `PCI`; the New People's "
-                   "Army (US 7234, weak a.k.a. CPP) gets Iran's `CYBER POLICE` (UK IRN0001, a.k.a. CP) at 0.78")
 def test_a_weak_acronym_matches_only_the_same_acronym(bundled_matcher: Matcher, entries: dict[str, Entry]) -> None:
+    """Fixed: a weak alias must be written with the same words, so the New People's Army's `CPP` (US 7234) is
+    not Iran's Cyber Police `CP` (UK IRN0001)."""
     assert "IRN0001" not in uids(coverage(bundled_matcher, entries["us:7234"], "uk").review)
+    weak = [n.text for n in entries["us:7234"].other_names if n.strength is Strength.WEAK]
+    assert "CPP" in weak

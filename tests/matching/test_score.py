@@ -125,7 +125,7 @@ def test_a_one_word_person_name_cannot_reach_a_match(bundled_lists: dict[str, Sa
     ("XINJIANG PUBLIC SECURITY BUREAU", "XINJIANG PRODUCTION AND CONSTRUCTION CORPS PUBLIC SECURITY BUREAU",
      0.0, POSSIBLE),  # US 29159 vs the XPCC PSB: near-identical words, another body
     ("XINJIANG PRODUCTION AND CONSTRUCTION CORPS", "XPCC PSB", 0.0, 0.0),
-    ("Myanma Foreign Trade Bank", "Foreign Trade Bank", 0.0, 0.7),  # Burma's FTB vs DPRK's FTB
+    ("Myanma Foreign Trade Bank", "Foreign Trade Bank", 0.9, 1.0),  # a leading country: whose bank (see below)
     ("MTS Bank", "MTS", 0.0, POSSIBLE),  # a group's bank is another target
     ("Concern Almaz-Antey", "Almaz-Antey", MATCH, 1.0),  # a generic word counts for little
     ("Wagner Group", "Wagner", MATCH, 1.0),
@@ -141,6 +141,18 @@ def test_organisation_name_scores(bundled_matcher: Matcher, a: str, b: str, low:
     score = names_score(bundled_matcher, a, b, person=False)
     assert low <= score <= high, score
     assert names_score(bundled_matcher, b, a, person=False) == score
+
+
+def test_a_country_the_name_says_must_be_where_the_other_body_is(entries: dict[str, Entry],
+                                                                bundled_matcher: Matcher) -> None:
+    """Burma's Foreign Trade Bank (US 42796) is not the DPRK's (UK DPR0134, in North Korea), and Myanmar's
+    ministry of defence (CA myanmar-p1-90) is not Syria's (UK SYR0317): the names agree but for the country one
+    of them names, which the other body's address contradicts: at most a lead for review, with the reason."""
+    for a, b in (("us:42796", "uk:DPR0134"), ("ca:myanmar-p1-90", "uk:SYR0317")):
+        found = entry_score(bundled_matcher, entries[a], entries[b])
+        assert found.name.score >= 0.9 and found.score < 0.75, (a, b, found.score)
+        (conflict,) = [e for e in found.evidence if e.label == "name-country-differs"]
+        assert conflict.detail.startswith("the name says Myanmar") and conflict.delta < 0
 
 
 def test_explanations_name_the_words_that_make_another_body(bundled_matcher: Matcher) -> None:
@@ -276,7 +288,18 @@ def test_burma_is_myanmar(entries: dict[str, Entry]) -> None:
     us, uk = entries["us:40479"], entries["uk:MYA0040"]  # Htun Aung
     assert us.nationalities == ("Burma",) and uk.nationalities == ("Myanmar",)
     found = compare_nationalities(us, uk)
-    assert found is not None and found.label == "nationality-shared" and found.delta > 0
+    assert found is not None and found.label == "nationality-shared" and "mm" in found.detail
+
+
+def test_a_nationality_the_regimes_imply_is_no_evidence(entries: dict[str, Entry]) -> None:
+    """Everyone listed under a DPRK programme is North Korean: sharing that nationality does not make two
+    Kims one (US 18557 CHOE Song Il and UK DPR0003 Chan Il CHOE stay below the review band), while the same
+    nationality between records of other programmes still counts."""
+    dprk = compare_nationalities(entries["us:21747"], entries["uk:DPR0006"])  # CHOE Chun Yong / Chun-Sik CHOE
+    assert dprk is not None and dprk.label == "nationality-shared" and dprk.delta == 0.0
+    assert "regime" in dprk.detail
+    asiri = compare_nationalities(entries["us:31162"], entries["uk:GHR0043"])  # GLOMAG / Global Human Rights
+    assert asiri is not None and asiri.delta > 0
 
 
 def test_different_nationalities_count_against(entries: dict[str, Entry]) -> None:
@@ -358,21 +381,27 @@ def test_people_never_match_organisations(entries: dict[str, Entry], bundled_mat
                          bundled_matcher.vocabulary) is None
 
 
-# --- known scoring problems (see the report) ----------------------------------------------------------------------
+# --- scoring problems an earlier session found ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: canonical_token spells `-eevich`/`-eevna` as `-ivich`/`-ivna` (ee -> i), "
-                   "which index.PATRONYMIC does not recognise: `Sergeevich`, `Alekseevich`, `Timofeevich` are not "
-                   "omissible patronymics while `Sergeyevich` is; US 35686 NIKONOV, Vyacheslav vs CA `Vyacheslav "
-                   "Alekseevich NIKONOV` (0.846) and US 35551 BAZHENOV, Timofey vs CA `Timofey Timofeevich BAZHENOV` "
-                   "(0.840) stay in review")
 @pytest.mark.parametrize("patronymic", ["Sergeevich", "Alekseevich", "Timofeevich", "Sergeevna"])
 def test_eevich_patronymics_are_recognised(bundled_matcher: Matcher, patronymic: str) -> None:
+    """`-eevich` is spelt as `-eyevich` is (`ee` -> `i` no longer takes it), so it is an omissible patronymic."""
     assert names_score(bundled_matcher, f"PESKOV, Dmitriy {patronymic}", "Dmitry PESKOV", person=True) >= 0.95
 
 
-@pytest.mark.xfail(strict=True, reason="DESIGN/BUG?: a one-letter change in a six-letter Chinese given name still "
-                   "scores 0.88 >= match (token 0.8, the surname agrees): `Zhu Hailun` vs `Zhu Hailin`; any DOB "
-                   "agreement then makes two people one, which the issue names as a trap")
+def test_the_eevich_pairs_of_the_report_now_match(bundled_matcher: Matcher, entries: dict[str, Entry]) -> None:
+    """US 35686 NIKONOV, Vyacheslav / CA `Vyacheslav Alekseevich NIKONOV` and US 35551 BAZHENOV, Timofey / CA
+    `Timofey Timofeevich BAZHENOV`: the patronymic one list omits no longer keeps them in review."""
+    for us, ca in (("us:35686", "ca:russia-1p1-339"), ("us:35551", "ca:russia-1p1-146")):
+        assert entries[ca].name.text.split()[1].endswith("eevich"), entries[ca].name.text
+        found = bundled_matcher.align([entries[us]], ["ca"]).of(entries[us], "ca")
+        assert entries[ca].uid in {c.entry.uid for c in found.matches}, (us, ca)
+
+
+@pytest.mark.xfail(strict=True, reason="DESIGN: a six-letter word one letter off is far more often a transliteration "
+                   "(Viktar/Viktor, Hassan/Hasan, Aliaksei/Aleksei) than another name, so it scores 0.8; telling "
+                   "Chinese syllables apart (hai-lun / hai-lin) would need a pinyin syllable table. No list holds a "
+                   "`Zhu Hailin`: the real Xinjiang officials each match only their own record (test_align)")
 def test_chinese_given_names_one_letter_apart_are_not_a_match(bundled_matcher: Matcher) -> None:
     assert names_score(bundled_matcher, "ZHU, Hailun", "Hailin ZHU", person=True) < MATCH

@@ -2,8 +2,9 @@
 
 A counterpart scoring at least `match` is the same target; one in the `possible` band is shown for human
 review. A list may hold one target more than once (Canada lists some people under two regimes), so an
-entry may have several counterparts. Two reference entries claiming the same counterpart is flagged, and
-only the stronger claim stands unless both are near-certain.
+entry may have several counterparts. Claims that share an entry are decided by `claims`, the same way
+whichever list is the reference: a pair clearly outranked by another pair of one of its entries, going to
+another target, is shown for review, flagged.
 """
 
 from __future__ import annotations
@@ -12,26 +13,37 @@ import multiprocessing
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
 
 from magcheck.gcpause import gc_paused
 from magcheck.matching import evidence
+from magcheck.matching.claims import Claim, judge
 from magcheck.matching.coverage import Counterpart, Coverage, Thresholds
 from magcheck.matching.evidence import comparable_id
 from magcheck.matching.index import (
     ClassMatrix,
+    Facts,
+    Lexicon,
     NameTable,
     Vocabulary,
     build_name_table,
     candidate_pairs,
     class_matrix,
+    names_to_normalise,
+    normalise,
+    primary_form,
+    remember_forms,
+    token_class,
 )
+from magcheck.matching.normalize import NameForm
 from magcheck.matching.overrides import Overrides
-from magcheck.matching.score import NamePair, PairScore, score_entries
+from magcheck.matching.programmes import programmes
+from magcheck.matching.score import NamePair, PairScore, name_score, score_entries
 from magcheck.model import Entry, EntryType, IdKind, Name
 
 
@@ -54,12 +66,24 @@ def _identifier_keys(entry: Entry) -> set[tuple[IdKind, str]]:
 
 @dataclass
 class Prepared:
-    """One list made ready for matching: its name table, class vectors and identifier index."""
+    """One list made ready for matching under one vocabulary: its name table, class vectors and identifier
+    index."""
 
     table: NameTable
     matrix: ClassMatrix
     positions: dict[str, int]  # entry key -> index
     identifiers: dict[tuple[IdKind, str], list[int]]
+
+
+@dataclass
+class _Job:
+    """The reference entries as aligned against one other list: their rows and class vectors under the
+    vocabulary of the two lists."""
+
+    ref: NameTable
+    matrix: ClassMatrix
+    vocabulary: Vocabulary
+    whole: bool  # the reference is the whole of a loaded list, in order
 
 
 class Matcher:
@@ -72,48 +96,78 @@ class Matcher:
         self.overrides = overrides
         self.workers = workers  # processes for large alignments; 0: one per CPU
         with gc_paused():
-            self.tables = {code: build_name_table(entries) for code, entries in self.lists.items()}
-            self.vocabulary = Vocabulary(list(self.tables.values()))
-        self._prepared: dict[str, Prepared] = {}
+            tables: dict[str, NameTable] = {}
+            with _others_normalised(self.lists, _workers(workers)) as first:
+                for code in first:
+                    tables[code] = build_name_table(self.lists[code])
+                self.doubtful = {key: why for entries in self.lists.values()
+                                 for key, why in evidence.copied_dobs(entries).items()}
+            self.tables = {code: tables[code] if code in tables else build_name_table(entries)
+                           for code, entries in self.lists.items()}
+            self.lexicon = Lexicon(self.tables)
+        self._prepared: dict[tuple[str, frozenset[str]], Prepared] = {}
+        self._identifiers: dict[str, dict[tuple[IdKind, str], list[int]]] = {}
+        self._positions: dict[str, dict[str, int]] = {}
+        self._same: dict[tuple[frozenset[str], str, str], bool] = {}  # (vocabulary, key, key) -> one target?
 
-    def prepared(self, code: str) -> Prepared:
-        if code not in self._prepared:
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """Rarity over every loaded list: for free-text search, which compares a name with no list."""
+        return self.lexicon.vocabulary(self.tables)
+
+    def vocabulary_for(self, codes: Iterable[str]) -> Vocabulary:
+        """Rarity over these lists only: what a pair of lists scores never depends on what else is loaded."""
+        return self.lexicon.vocabulary(codes)
+
+    def prepared(self, code: str, vocabulary: Vocabulary | None = None) -> Prepared:
+        vocabulary = vocabulary or self.vocabulary
+        key = (code, vocabulary.codes)
+        if key not in self._prepared:
             table = self.tables[code]
-            identifiers: dict[tuple[IdKind, str], list[int]] = defaultdict(list)
-            for index, entry in enumerate(table.entries):
-                for key in _identifier_keys(entry):
-                    identifiers[key].append(index)
-            self._prepared[code] = Prepared(table, class_matrix(table, self.vocabulary),
-                                             {e.key: i for i, e in enumerate(table.entries)}, identifiers)
-        return self._prepared[code]
+            if code not in self._identifiers:
+                identifiers: dict[tuple[IdKind, str], list[int]] = defaultdict(list)
+                for index, entry in enumerate(table.entries):
+                    for id_key in _identifier_keys(entry):
+                        identifiers[id_key].append(index)
+                self._identifiers[code] = identifiers
+                self._positions[code] = {e.key: i for i, e in enumerate(table.entries)}
+            self._prepared[key] = Prepared(table, class_matrix(table, vocabulary), self._positions[code],
+                                           self._identifiers[code])
+        return self._prepared[key]
+
+    def pair_vocabulary(self, reference: Sequence[Entry], code: str) -> Vocabulary:
+        """The vocabulary of the reference entries' list(s) and list `code`."""
+        return self.vocabulary_for({*(e.list for e in reference), code})
 
     def candidate_entry_pairs(self, reference: Sequence[Entry], code: str) -> set[tuple[str, str]]:
         """(reference key, other key) of every entry pair the index proposes for scoring: what the index can
         find at all (the benchmarks measure its recall)."""
-        ref, ref_matrix = self._reference(reference)
-        other = self.prepared(code)
-        groups = self.candidate_groups(ref, ref_matrix, other, range(len(ref.entries)))
-        return {(ref.entries[r].key, other.table.entries[o].key) for r, o in groups}
+        job = self._job(reference, code)
+        other = self.prepared(code, job.vocabulary)
+        groups = self.candidate_groups(job.ref, job.matrix, other, range(len(job.ref.entries)))
+        return {(job.ref.entries[r].key, other.table.entries[o].key) for r, o in groups}
 
-    def _reference(self, entries: Sequence[Entry]) -> tuple[NameTable, ClassMatrix]:
-        """Rows for the reference entries: taken from their list's index when they come from one."""
+    def _job(self, entries: Sequence[Entry], code: str) -> _Job:
+        """Rows for the reference entries, taken from their list's index when they come from one."""
+        vocabulary = self.pair_vocabulary(entries, code)
         codes = {e.list for e in entries}
-        if len(codes) == 1 and (code := next(iter(codes))) in self.lists:
-            prepared = self.prepared(code)
+        if len(codes) == 1 and (own := next(iter(codes))) in self.lists:
+            prepared = self.prepared(own, vocabulary)
             if len(entries) == len(prepared.table.entries) and all(
                     a is b for a, b in zip(entries, prepared.table.entries, strict=True)):
-                return prepared.table, prepared.matrix  # the whole list, in order
+                return _Job(prepared.table, prepared.matrix, vocabulary, True)  # the whole list, in order
             indices = [prepared.positions.get(e.key, -1) for e in entries]
             if all(i >= 0 and prepared.table.entries[i] is e for i, e in zip(indices, entries, strict=True)):
                 table, rows = prepared.table.subset(indices)
-                return table, prepared.matrix.rows(rows)
+                return _Job(table, prepared.matrix.rows(rows), vocabulary, False)
         table = build_name_table(entries)
-        return table, class_matrix(table, self.vocabulary)
+        return _Job(table, class_matrix(table, vocabulary), vocabulary, False)
 
     def candidate_groups(self, ref: NameTable, ref_matrix: ClassMatrix, other: Prepared, part: range, *,
-                         floor: float | None = None) -> dict[tuple[int, int], list[tuple[int, int]]]:
-        """Candidate name-row pairs grouped by (reference entry, other entry), for the reference entries
-        in `part`, that could score `floor` (default: the review band)."""
+                         floor: float | None = None) -> dict[tuple[int, int], list[tuple[int, int, float]]]:
+        """Candidate name-row pairs (reference row, other row, the most their names could score) grouped by
+        (reference entry, other entry), for the reference entries in `part`, that could score `floor`
+        (default: the review band)."""
         floor = self.thresholds.possible if floor is None else floor
         first_row, end_row = np.searchsorted(ref.row_entry, [part.start, part.stop])
         pairs = candidate_pairs(
@@ -123,67 +177,76 @@ class Matcher:
         other_rows = pairs.other_rows.tolist()
         ref_entries = ref.row_entry[ref_rows].tolist()
         other_entries = other.table.row_entry[other_rows].tolist()
-        groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-        for ref_entry, other_entry, ref_row, other_row in zip(ref_entries, other_entries, ref_rows, other_rows,
-                                                              strict=True):
-            groups[(ref_entry, other_entry)].append((ref_row, other_row))
+        # a weak row's exact-match score is not bounded by its words' weight: it is never ruled out early
+        weak = ref.weak[ref_rows] | other.table.weak[other_rows]
+        bounds = np.where(weak, UNBOUNDED, pairs.bound).tolist()
+        groups: dict[tuple[int, int], list[tuple[int, int, float]]] = defaultdict(list)
+        for ref_entry, other_entry, ref_row, other_row, bound in zip(ref_entries, other_entries, ref_rows,
+                                                                     other_rows, bounds, strict=True):
+            groups[(ref_entry, other_entry)].append((ref_row, other_row, bound))
         self._add_identifier_pairs(ref, other, groups, part)
         return groups
 
     @staticmethod
-    def _add_identifier_pairs(ref: NameTable, other: Prepared, groups: dict[tuple[int, int], list[tuple[int, int]]],
-                              part: range) -> None:
+    def _add_identifier_pairs(ref: NameTable, other: Prepared,
+                              groups: dict[tuple[int, int], list[tuple[int, int, float]]], part: range) -> None:
         """Entries sharing an IMO, passport or registration number are compared whatever their names."""
         for ref_index in part:
             for key in _identifier_keys(ref.entries[ref_index]):
                 for other_index in other.identifiers.get(key, ()):
                     pair = (ref_index, other_index)
                     if pair not in groups:
-                        groups[pair] = [(r, o) for r in ref.entry_rows(ref_index)
+                        groups[pair] = [(r, o, UNBOUNDED) for r in ref.entry_rows(ref_index)
                                         for o in other.table.entry_rows(other_index)]
 
-    def score_group(self, ref: NameTable, other: NameTable, pair: tuple[int, int], rows: list[tuple[int, int]], *,
-               floor: float | None = None) -> PairScore | None:
+    def score_group(self, ref: NameTable, other: NameTable, pair: tuple[int, int],
+                    rows: list[tuple[int, int, float]], *, floor: float | None = None,
+                    vocabulary: Vocabulary | None = None) -> PairScore | None:
+        """The entry pair's score from its candidate name rows, the most promising first (see `score_entries`)."""
+        if len(rows) > 1:
+            rows = sorted(rows, key=lambda row: -row[2])
         name_pairs: list[NamePair] = [
             (ref.names[r], ref.forms[r], bool(ref.weak[r]), other.names[o], other.forms[o], bool(other.weak[o]))
-            for r, o in rows
+            for r, o, _ in rows
         ]
-        return score_entries(ref.entries[pair[0]], other.entries[pair[1]], name_pairs, self.vocabulary,
-                             self.thresholds.possible if floor is None else floor)
+        return score_entries(ref.entries[pair[0]], other.entries[pair[1]], name_pairs, vocabulary or self.vocabulary,
+                             self.thresholds.possible if floor is None else floor, self.doubtful,
+                             bounds=[bound for _, _, bound in rows])
 
-    def _scored_pairs(self, ref: NameTable, ref_matrix: ClassMatrix, code: str, part: range,
+    def _scored_pairs(self, job: _Job, code: str, part: range,
                       floor: float) -> tuple[list[tuple[int, int, PairScore]], int]:
         """(reference index, other index, score) for every pair scoring at least `floor`, among the
         reference entries in `part`, and how many entry pairs were scored."""
-        other = self.prepared(code)
-        groups = self.candidate_groups(ref, ref_matrix, other, part, floor=floor)
+        other = self.prepared(code, job.vocabulary)
+        groups = self.candidate_groups(job.ref, job.matrix, other, part, floor=floor)
         kept = []
         for pair, rows in groups.items():
-            result = self.score_group(ref, other.table, pair, rows, floor=floor)
+            result = self.score_group(job.ref, other.table, pair, rows, floor=floor, vocabulary=job.vocabulary)
             if result is not None and result.score >= floor:
                 kept.append((pair[0], pair[1], result))
         return kept, len(groups)
 
-    def _scored_pairs_per_list(self, ref: NameTable, ref_matrix: ClassMatrix, codes: tuple[str, ...],
+    def _scored_pairs_per_list(self, jobs: dict[str, _Job],
                                floor: float) -> dict[str, tuple[list[tuple[int, int, PairScore]], int]]:
         """Score each list. A large run is cut into one task per list and worker, run in forked processes
         (the indexes are inherited, not copied); the results are merged per list."""
-        for code in codes:
-            self.prepared(code)
+        for code, job in jobs.items():
+            self.prepared(code, job.vocabulary)
         workers = _workers(self.workers)
-        size = len(ref.entries)
+        size = max((len(job.ref.entries) for job in jobs.values()), default=0)
         if size < PARALLEL_MIN_ENTRIES or workers < 2:
-            return {code: self._scored_pairs(ref, ref_matrix, code, range(size), floor) for code in codes}
+            return {code: self._scored_pairs(job, code, range(len(job.ref.entries)), floor)
+                    for code, job in jobs.items()}
         bounds = np.linspace(0, size, workers + 1).astype(int)
-        tasks = [(code, range(int(lo), int(hi)), floor) for code in codes for lo, hi in pairwise(bounds)]
+        tasks = [(code, range(int(lo), int(hi)), floor) for code in jobs for lo, hi in pairwise(bounds)]
         global _FORK_JOB
-        _FORK_JOB = (self, ref, ref_matrix)
+        _FORK_JOB = (self, jobs)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 results = pool.map(_scored_pairs_in_child, tasks)
         finally:
             _FORK_JOB = None
-        merged: dict[str, tuple[list[tuple[int, int, PairScore]], int]] = {code: ([], 0) for code in codes}
+        merged: dict[str, tuple[list[tuple[int, int, PairScore]], int]] = {code: ([], 0) for code in jobs}
         for (code, _, _), (kept, count) in zip(tasks, results, strict=True):
             merged[code] = (merged[code][0] + kept, merged[code][1] + count)
         return merged
@@ -193,33 +256,181 @@ class Matcher:
               thresholds: Thresholds | None = None) -> Alignment:
         """Counterparts of each `reference` entry in each list of `against` (searched whole)."""
         thresholds = thresholds or self.thresholds
-        ref, ref_matrix = self._reference(reference)
         against = tuple(against)
-        coverage: dict[str, dict[str, Coverage]] = {e.key: {} for e in reference}
-        scored = self._scored_pairs_per_list(ref, ref_matrix, against, thresholds.possible)
+        keys = [e.key for e in reference]
+        coverage: dict[str, dict[str, Coverage]] = {key: {} for key in keys}
+        jobs = {code: self._job(reference, code) for code in against}
+        scored = self._scored_pairs_per_list(jobs, thresholds.possible)
         for code, (kept, _scored_count) in scored.items():
-            other_entries = self.prepared(code).table.entries
+            job = jobs[code]
+            other_entries = self.prepared(code, job.vocabulary).table.entries
             found: dict[int, list[Counterpart]] = defaultdict(list)
             for ref_index, other_index, result in kept:
                 found[ref_index].append(Counterpart(other_entries[other_index], result.score, result))
-            per_ref: dict[str, Coverage] = {}
-            for index, entry in enumerate(reference):
-                ranked = sorted(found.get(index, ()), key=lambda c: (-c.score, c.entry.uid))
-                per_ref[entry.key] = Coverage([c for c in ranked if c.score >= thresholds.match],
-                                              [c for c in ranked if c.score < thresholds.match])
+            per_ref: dict[str, Coverage] = {key: Coverage() for key in keys}
+            for index, counterparts in found.items():
+                ranked = sorted(counterparts, key=lambda c: (-c.score, c.entry.uid))
+                per_ref[keys[index]] = Coverage([c for c in ranked if c.score >= thresholds.match],
+                                                [c for c in ranked if c.score < thresholds.match])
             if self.overrides is not None:
                 self.overrides.apply(per_ref, reference, other_entries, code)
-            _resolve_shared_claims(per_ref, thresholds)
+            self._resolve_claims(per_ref, dict(zip(keys, reference, strict=True)), job, thresholds)
             for key, cov in per_ref.items():
                 del cov.review[thresholds.review_per_list:]
                 coverage[key][code] = cov
         return Alignment(reference, against, coverage)
 
+    # --- claims on one entry from several ------------------------------------------------------------------
+
+    def _resolve_claims(self, per_ref: dict[str, Coverage], by_key: dict[str, Entry], job: _Job,
+                        thresholds: Thresholds) -> None:
+        """Decide the match-level pairs that share an entry, the same way whichever list is the reference
+        (`claims`): every claim on the counterparts found is gathered from the whole reference list."""
+        claims = [Claim(key, c.entry.key, c.score) for key, cov in per_ref.items() for c in cov.matches
+                  if c.override is None]
+        if not claims:
+            return
+        others = {c.entry.key: c.entry for cov in per_ref.values() for c in cov.matches}
+        ref_codes = {e.list for e in by_key.values()}
+        if not job.whole and len(ref_codes) == 1 and (ref_code := next(iter(ref_codes))) in self.lists:
+            claims += self._claims_on(list(others.values()), ref_code, job.vocabulary, thresholds, by_key)
+        supports: dict[tuple[str, str], tuple[bool, float]] = {}
+
+        def support(claim: Claim) -> tuple[bool, float]:
+            pair = (claim.a, claim.b)
+            if pair not in supports:
+                supports[pair] = _support(by_key[claim.a], others[claim.b], job.vocabulary)
+            return supports[pair]
+
+        verdict = judge(claims, lambda x, y: self._same_target(by_key, x, y, job.vocabulary),
+                        lambda x, y: self._same_target(others, x, y, job.vocabulary), support,
+                        certain=thresholds.shared_certain, margin=thresholds.tie_margin,
+                        close=thresholds.close_margin)
+        for key, cov in per_ref.items():
+            outranked = []
+            for counterpart in cov.matches:
+                if counterpart.override is not None:
+                    continue
+                pair = (key, counterpart.entry.key)
+                counterpart.shared_with = verdict.shared_with.get(pair, ())
+                if not verdict.stands(*pair):
+                    counterpart.outranked_by = verdict.outranked_by[pair]
+                    counterpart.outranked_why = verdict.why[pair]
+                    outranked.append(counterpart)
+            if outranked:
+                cov.matches = [c for c in cov.matches if c not in outranked]
+                cov.review = sorted([*outranked, *cov.review], key=lambda c: (-c.score, c.entry.uid))
+
+    def _claims_on(self, counterparts: list[Entry], ref_code: str, vocabulary: Vocabulary, thresholds: Thresholds,
+                   known: dict[str, Entry]) -> list[Claim]:
+        """Match-level claims on these entries from the whole reference list (for a partial reference)."""
+        other = self.prepared(ref_code, vocabulary)
+        job = self._job(counterparts, ref_code)
+        groups = self.candidate_groups(job.ref, job.matrix, other, range(len(job.ref.entries)),
+                                       floor=thresholds.match)
+        found = []
+        for pair, rows in groups.items():
+            claimant, claimed = other.table.entries[pair[1]], job.ref.entries[pair[0]]
+            if self.overrides is not None and self.overrides.ruled_out(claimant.key, claimed.key):
+                continue
+            result = self.score_group(job.ref, other.table, pair, rows, floor=thresholds.match,
+                                      vocabulary=job.vocabulary)
+            if result is not None and result.score >= thresholds.match:
+                found.append(Claim(claimant.key, claimed.key, result.score))
+                known.setdefault(claimant.key, claimant)
+        return found
+
+    def _same_target(self, entries: Mapping[str, Entry], x: str, y: str, vocabulary: Vocabulary) -> bool:
+        """Two entries of one list that may be one target listed twice (see `_one_target`)."""
+        first, second = min(x, y), max(x, y)
+        key = (vocabulary.codes, first, second)
+        if key not in self._same:
+            a, b = entries[first], entries[second]
+            self._same[key] = not _apart(a, b) and self._one_target(a, b, vocabulary)
+        return self._same[key]
+
+    def _one_target(self, a: Entry, b: Entry, vocabulary: Vocabulary) -> bool:
+        ta, tb = build_name_table([a]), build_name_table([b])
+        pairs: list[NamePair] = [(ta.names[i], ta.forms[i], bool(ta.weak[i]), tb.names[j], tb.forms[j],
+                                  bool(tb.weak[j])) for i in range(len(ta)) for j in range(len(tb))
+                                 if _one_inside(ta.forms[i].tokens, tb.forms[j].tokens)]
+        result = score_entries(a, b, pairs, vocabulary, doubtful=self.doubtful) if pairs else None
+        return result is not None and _one_target(result, a.type is EntryType.INDIVIDUAL)
+
+
+UNBOUNDED = 2.0  # the bound of a name pair the index cannot bound (weak aliases, shared identifiers)
+# Evidence this strong against two entries of one list being one target (a date, a patronymic, a country, the
+# primary names) rules it out.
+SAME_TARGET_CONFLICT = -0.1
+
+
+def _support(a: Entry, b: Entry, vocabulary: Vocabulary) -> tuple[bool, float]:
+    """What supports a pair beyond its score (`claims`): programmes of one family, and how alike the primary
+    names are."""
+    corroborated = bool(programmes(a.programs).families & programmes(b.programs).families)
+    return corroborated, name_score(primary_form(a), primary_form(b), vocabulary, person=a.type is EntryType.INDIVIDUAL)
+
+
+def _apart(a: Entry, b: Entry) -> bool:
+    """Two targets whatever their names: dates of birth or genders that conflict (checked first: it is cheap)."""
+    dob = evidence.compare_dobs(a, b)
+    return (dob is not None and dob.delta <= SAME_TARGET_CONFLICT) or evidence.compare_genders(a, b) is not None
+
+
+def _one_inside(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether the words of one name may all be words of the other (their classes are: `_one_target` then
+    checks the words themselves)."""
+    classes_a, classes_b = set(map(token_class, a)), set(map(token_class, b))
+    return classes_a <= classes_b or classes_b <= classes_a
+
+
+def _one_target(result: PairScore, person: bool) -> bool:
+    """Two entries of one list that may be one target listed twice: a name of one found whole in a name of the
+    other (`Almaz-Antey` / `Almaz-Antey Air and Space Defence Corporation`; two words at least for a person),
+    and nothing against it (no date, patronymic, country or primary-name conflict). Brothers sharing a birthday
+    (`Jamal` / `Kamal Mustafa Sultan al-Tikriti`) each have a word the other lacks."""
+    name = result.name
+    if name.unmatched_a and name.unmatched_b:
+        return False
+    if person and len(name.pairs) < 2:
+        return False
+    return all(e.delta > SAME_TARGET_CONFLICT for e in result.evidence)
+
 
 # Aligning a whole list against others is worth several processes (it takes seconds on one core); a
 # Magnitsky-scope run of a few hundred entries is not.
 PARALLEL_MIN_ENTRIES = 2000
-_FORK_JOB: tuple[Matcher, NameTable, ClassMatrix] | None = None
+_FORK_JOB: tuple[Matcher, dict[str, _Job]] | None = None
+
+
+@contextmanager
+def _others_normalised(lists: Mapping[str, Sequence[Entry]], workers: int) -> Iterator[list[str]]:
+    """Normalising every name is the largest part of building a Matcher, and names are independent of one
+    another: on a large run a forked process normalises the names of every list but the largest, while the
+    block builds the tables of the lists it is given (the largest)."""
+    sizes = {code: sum(1 + len(e.other_names) for e in entries) for code, entries in lists.items()}
+    largest = max(sizes, key=lambda code: sizes[code], default="")
+    if workers < 2 or len(lists) < 2 or sum(sizes.values()) < PARALLEL_MIN_NAMES:
+        yield []
+        return
+    global _FORK_LISTS
+    _FORK_LISTS = [entries for code, entries in lists.items() if code != largest]
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            theirs = pool.apply_async(_normalise_in_child)
+            yield [largest]
+            remember_forms(*theirs.get())
+    finally:
+        _FORK_LISTS = []
+
+
+PARALLEL_MIN_NAMES = 20_000
+_FORK_LISTS: list[Sequence[Entry]] = []
+
+
+def _normalise_in_child() -> tuple[list[tuple[str, bool]], list[NameForm], Facts]:
+    texts = names_to_normalise(_FORK_LISTS)
+    return (texts, *normalise(texts))
 
 
 def _workers(configured: int) -> int:
@@ -232,30 +443,9 @@ def _workers(configured: int) -> int:
 
 def _scored_pairs_in_child(task: tuple[str, range, float]) -> tuple[list[tuple[int, int, PairScore]], int]:
     assert _FORK_JOB is not None  # set by the parent before forking
-    matcher, ref, ref_matrix = _FORK_JOB
-    return matcher._scored_pairs(ref, ref_matrix, *task)
-
-
-def _resolve_shared_claims(per_ref: dict[str, Coverage], thresholds: Thresholds) -> None:
-    """One counterpart claimed as a match by several reference entries: say so, keep the strongest."""
-    claims: dict[str, list[tuple[str, Counterpart]]] = defaultdict(list)
-    for ref_key, coverage in per_ref.items():
-        for counterpart in coverage.matches:
-            if counterpart.override is None:
-                claims[counterpart.entry.key].append((ref_key, counterpart))
-    for contenders in claims.values():
-        if len(contenders) < 2:
-            continue
-        contenders.sort(key=lambda kc: -kc[1].score)
-        keys = [k for k, _ in contenders]
-        top_score = contenders[0][1].score
-        for rank, (ref_key, counterpart) in enumerate(contenders):
-            counterpart.shared_with = tuple(k for k in keys if k != ref_key)
-            certain = min(counterpart.score, top_score) >= thresholds.shared_certain
-            if rank > 0 and not certain:
-                coverage = per_ref[ref_key]
-                coverage.matches.remove(counterpart)
-                coverage.review.insert(0, counterpart)
+    matcher, jobs = _FORK_JOB
+    code, part, floor = task
+    return matcher._scored_pairs(jobs[code], code, part, floor)
 
 
 # --- look-ups for one name or one entry --------------------------------------------------------------------
@@ -303,5 +493,5 @@ EXPLAIN_FLOOR = 0.4  # explanations also show candidates below the review band, 
 def explain(matcher: Matcher, entry: Entry, codes: Iterable[str], *, near_misses: int = 5) -> Alignment:
     """An entry's counterparts and near-misses in other lists, each with the evidence behind its score."""
     current = matcher.thresholds
-    wider = Thresholds(current.match, min(current.possible, EXPLAIN_FLOOR), near_misses, current.shared_certain)
+    wider = replace(current, possible=min(current.possible, EXPLAIN_FLOOR), review_per_list=near_misses)
     return matcher.align([entry], [code for code in codes if code != entry.list], thresholds=wider)

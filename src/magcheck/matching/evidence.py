@@ -1,16 +1,20 @@
-"""Evidence beyond the name: dates of birth, nationality, gender, identifiers, legal form.
+"""Evidence beyond the name: dates of birth, nationality, gender, identifiers, legal form, location.
 
 Each comparison returns an `Evidence` (a signed adjustment to the name score and the reason, for
-`magcheck explain`) or None when the two records give nothing to compare.
+`magcheck explain`) or None when the two records give nothing to compare. Evidence never adds more than
+`DOB_DAY + NATIONALITY_SHARED` (the index's bound relies on it); a nationality that the regimes both records
+are listed under imply (two North Koreans under DPRK programmes) adds nothing.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from magcheck.matching.countries import country_code
-from magcheck.model import Entry, Identifier, IdKind, PartialDate
+from magcheck.matching.countries import country_code, country_name
+from magcheck.matching.programmes import programmes
+from magcheck.model import Entry, EntryType, Identifier, IdKind, PartialDate
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +32,12 @@ DOB_YEAR = 0.025
 DOB_SWAPPED = 0.05
 DOB_NEAR = -0.05
 DOB_CONFLICT = -0.3  # an identical name then falls to the review band: a person to check, not to drop
+DOB_ONE_DIGIT = -0.1  # same day and month, the year one digit apart (1950 / 1955): likely a typing error
 NATIONALITY_SHARED = 0.02
 NATIONALITY_DISJOINT = -0.06
 LOCATIONS_DISJOINT = -0.08
+NAME_COUNTRY_CONFLICT = -0.25  # the name says Myanmar, the other body is in Syria: another ministry of defence
+REGIME_COUNTRY_CONFLICT = -0.15  # the name says Myanmar, the other body (no address) is under the Syria regime
 GENDER_CONFLICT = -0.3
 ID_SHARED_FLOOR = 0.97
 ID_CONFLICT = -0.4
@@ -38,15 +45,32 @@ LEGAL_FORM_CONFLICT = -0.03
 VESSEL_ENTITY_MISMATCH = -0.05
 
 
+def _one_digit_apart(a: int, b: int) -> bool:
+    return sum(x != y for x, y in zip(f"{a:04d}", f"{b:04d}", strict=True)) == 1
+
+
+def _within_a_month(a: PartialDate, b: PartialDate) -> bool:
+    """Dates a year apart that may be one estimate: one gives only the year (1976 / 1975-11-28), or they are a
+    month apart at most (1975-12-31 / 1976-01-01). Two full dates months apart are two dates."""
+    if a.month is None or b.month is None:
+        return True
+    return a.month == b.month or abs((a.year * 12 + a.month) - (b.year * 12 + b.month)) <= 1
+
+
 def _dob_agreement(a: PartialDate, b: PartialDate) -> str:
     """How two dates agree at their common precision.
 
     'day', 'month', 'year': they agree that far; 'swapped': day and month read the other way round;
-    'near': within a year of each other, or the same year with a different month or day (a typo or an
-    estimate in one list: 1976 / 1975-11-28, 1973-07-01 / 1973-07-10); 'conflict': further apart.
+    'near': a year apart as an estimate would be (`_within_a_month`), or the same year with a different month
+    or day (a typo or an estimate in one list: 1976 / 1975-11-28, 1973-07-01 / 1973-07-10); 'one-digit': the
+    same day and month, the year one digit apart (1950-11-20 / 1955-11-20, 1957-03-01 / 1967-03-01: a typing
+    error, where a coincidence is rare); 'conflict': further apart.
     """
     if a.year != b.year:
-        return "near" if abs(a.year - b.year) == 1 else "conflict"
+        if abs(a.year - b.year) == 1 and _within_a_month(a, b):
+            return "near"
+        same_day = a.day is not None and (a.month, a.day) == (b.month, b.day)
+        return "one-digit" if same_day and _one_digit_apart(a.year, b.year) else "conflict"
     if a.month is None or b.month is None:
         return "year"
     if a.month == b.month:
@@ -58,9 +82,9 @@ def _dob_agreement(a: PartialDate, b: PartialDate) -> str:
     return "near"
 
 
-_DOB_RANK = {"day": 5, "month": 4, "swapped": 3, "year": 2, "near": 1, "conflict": 0}
+_DOB_RANK = {"day": 6, "month": 5, "swapped": 4, "year": 3, "near": 2, "one-digit": 1, "conflict": 0}
 _DOB_DELTA = {"day": DOB_DAY, "month": DOB_MONTH, "swapped": DOB_SWAPPED, "year": DOB_YEAR, "near": DOB_NEAR,
-              "conflict": DOB_CONFLICT}
+              "one-digit": DOB_ONE_DIGIT, "conflict": DOB_CONFLICT}
 
 
 def compare_dobs(a: Entry, b: Entry) -> Evidence | None:
@@ -73,7 +97,40 @@ def compare_dobs(a: Entry, b: Entry) -> Evidence | None:
         shown_a = ", ".join(map(str, a.dobs[:3]))
         shown_b = ", ".join(map(str, b.dobs[:3]))
         return Evidence("dob-conflict", DOB_CONFLICT, f"born {shown_a} vs {shown_b}")
+    if agreement == "one-digit":
+        return Evidence("dob-one-digit", DOB_ONE_DIGIT,
+                        f"born {da} vs {db}: the same day and month, the years one digit apart (a typing error?)")
     return Evidence(f"dob-{agreement}", _DOB_DELTA[agreement], f"born {da} vs {db}")
+
+
+_UID_NUMBER = re.compile(r"^(.*?)(\d+)$")
+COPIED_DOB_DISTANCE = 2  # records this close in a list's numbering (GHR0062 / GHR0064) are entered together
+_NEIGHBOURS = [step for step in range(-COPIED_DOB_DISTANCE, COPIED_DOB_DISTANCE + 1) if step]
+
+
+def copied_dobs(entries: Iterable[Entry]) -> dict[str, str]:
+    """People whose full date of birth is also that of another person listed next to them (the neighbouring
+    record by the list's own numbering: UK GHR0064 Daudov carries GHR0062 Alaudinov's date, Canada's Lenkevich
+    the date of the record before him): one of the two dates was probably copied. Key -> why, for
+    explanations."""
+    numbered: dict[tuple[str, int], tuple[Entry, set[PartialDate]]] = {}
+    for entry in entries:
+        if not entry.dobs or entry.type is not EntryType.INDIVIDUAL:
+            continue
+        dates = {d for d in entry.dobs if d.day is not None}
+        found = _UID_NUMBER.match(entry.uid) if dates else None
+        if found:
+            numbered[(found.group(1), int(found.group(2)))] = (entry, dates)
+    doubtful: dict[str, str] = {}
+    for (prefix, number), (entry, dates) in numbered.items():
+        for step in _NEIGHBOURS:
+            other = numbered.get((prefix, number + step))
+            if other is not None and not dates.isdisjoint(other[1]):
+                shared = min(dates & other[1])
+                doubtful[entry.key] = f"{shared} is also the date of birth of {other[0].key} ({other[0].name.text}), " \
+                                      "listed next to it"
+                break
+    return doubtful
 
 
 def _codes(names: tuple[str, ...]) -> set[str]:
@@ -87,6 +144,10 @@ def compare_nationalities(a: Entry, b: Entry) -> Evidence | None:
         return None
     shared = ca & cb
     if shared:
+        implied = shared <= (programmes(a.programs).countries & programmes(b.programs).countries)
+        if implied:
+            return Evidence("nationality-shared", 0.0, f"nationality {', '.join(sorted(shared))}, as the regime "
+                            "both are listed under implies: no evidence")
         return Evidence("nationality-shared", NATIONALITY_SHARED, f"nationality {', '.join(sorted(shared))}")
     return Evidence("nationality-disjoint", NATIONALITY_DISJOINT,
                     f"nationality {', '.join(sorted(ca))} vs {', '.join(sorted(cb))}")
@@ -100,12 +161,44 @@ def _locations(entry: Entry) -> set[str]:
     return places
 
 
-def compare_locations(a: Entry, b: Entry) -> Evidence | None:
-    """Organisations in wholly different countries: often a namesake (Russia's VTB, Pyongyang's FTB)."""
-    places_a, places_b = _locations(a), _locations(b)
-    if places_a and places_b and not places_a & places_b:
+# Territories that lists write as part of another: occupied Crimea is `Ukraine` in one list, `Russia` in another.
+_ALSO = {"ua-cri": frozenset({"ua-cri", "ua", "ru"})}
+
+
+def _widened(places: Iterable[str]) -> set[str]:
+    return {wider for place in places for wider in _ALSO.get(place, (place,))}
+
+
+def _shown(places: Iterable[str]) -> str:
+    return ", ".join(sorted(country_name(code) for code in places))
+
+
+def compare_locations(a: Entry, b: Entry, named_a: frozenset[str] = frozenset(),
+                      named_b: frozenset[str] = frozenset()) -> Evidence | None:
+    """Organisations in wholly different countries: often a namesake (Russia's VTB, Pyongyang's FTB).
+
+    `named_a` / `named_b` are the countries the compared names themselves name (`Ministry of Defence of
+    Myanmar`): a name saying one country while the other body is in another is strong evidence against; when
+    that other body gives no address, the country of the regime it is listed under stands in for one.
+    """
+    where_a, where_b = _locations(a) | named_a, _locations(b) | named_b
+    if where_a and where_b:
+        if _widened(where_a) & _widened(where_b):
+            return None
+        if named_a or named_b:
+            return Evidence("name-country-differs", NAME_COUNTRY_CONFLICT,
+                            f"the name says {_shown(named_a or named_b)}; located in {_shown(where_a)} vs "
+                            f"{_shown(where_b)}")
         return Evidence("countries-disjoint", LOCATIONS_DISJOINT,
-                        f"located in {', '.join(sorted(places_a))} vs {', '.join(sorted(places_b))}")
+                        f"located in {_shown(where_a)} vs {_shown(where_b)}")
+    named, other = (named_a, b) if named_a and not where_b else (named_b, a) if named_b and not where_a else ((), a)
+    if not named:
+        return None
+    regime = programmes(other.programs).countries
+    if regime and not _widened(named) & _widened(regime):
+        return Evidence("name-country-differs", REGIME_COUNTRY_CONFLICT,
+                        f"the name says {_shown(named)}; the other gives no address and is listed under the "
+                        f"{_shown(regime)} regime")
     return None
 
 
@@ -134,6 +227,8 @@ def _id_values(entry: Entry, kind: IdKind) -> set[str]:
 
 def compare_identifiers(a: Entry, b: Entry) -> Evidence | None:
     """A shared IMO/passport/registration number is near-certain; two different IMOs rule a match out."""
+    if not a.identifiers or not b.identifiers:
+        return None
     for kind in _STRONG_IDS:
         shared = _id_values(a, kind) & _id_values(b, kind)
         if shared:

@@ -19,6 +19,9 @@ PERSON_SHORT_SHARE = 0.5  # people: how much of the score is the shorter name be
 INFORMATION_FULL_PERSON = 16.0
 INFORMATION_FULL_ORGANISATION = 12.0
 INFORMATION_BASE = 0.75  # the factor for a name that agrees on nothing rare
+# An organisation known by one word (`Naftan`, the alias `Victoria`) has only that word to prove it: when the
+# word is common it proves less (`Victoria`, a Moldovan bloc's alias, is also a Russian OOO).
+INFORMATION_BASE_ONE_WORD = 0.7
 
 Number = TypeVar("Number", float, np.ndarray)
 
@@ -35,7 +38,13 @@ def person_name_score(short_cover: Number, long_cover: Number) -> Number:
     return PERSON_SHORT_SHARE * short_cover + (1 - PERSON_SHORT_SHARE) * long_cover
 
 
-def information_factor(information: Number, person: bool) -> Number:
-    """Names made only of common words (`Mohammad Ali`, `Kim Chol`) prove less when they agree."""
+def information_factor(information: Number, person: bool, one_word: bool | np.ndarray = False) -> Number:
+    """Names made only of common words (`Mohammad Ali`, `Kim Chol`) prove less when they agree; an
+    organisation's one-word name (`one_word`, per pair) starts from a lower base."""
     full = INFORMATION_FULL_PERSON if person else INFORMATION_FULL_ORGANISATION
-    return at_most_one(INFORMATION_BASE + (1 - INFORMATION_BASE) * information / full)
+    if isinstance(information, np.ndarray):
+        base = INFORMATION_BASE - (INFORMATION_BASE - INFORMATION_BASE_ONE_WORD) * np.asarray(one_word, dtype=float)
+        factor: np.ndarray = np.minimum(base + (1 - base) * information / full, 1.0)
+        return factor
+    base_one = INFORMATION_BASE_ONE_WORD if one_word else INFORMATION_BASE
+    return min(base_one + (1 - base_one) * information / full, 1.0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,20 +41,72 @@ def may_be_missing(token: str) -> bool:
     return len(token) == 1 or PATRONYMIC.search(token) is not None
 
 
+_VOICED = str.maketrans({"z": "s"})  # Kazimirovich / Kasimirovich
+
+
 @lru_cache(maxsize=300_000)
 def token_class(token: str) -> str:
-    """Tokens that may be variants of one another share a class; others never match."""
-    core = strip_particle(token)
+    """Tokens that may be variants of one another share a class; others never match.
+
+    A long token's class is its first consonants, `z` read as `s`; a word opening with a vowel and `l` loses
+    that `l`, which is either an Arabic article (`alotaibi` / `otaibi`) or a sound lists write with another
+    vowel (`Aleksandr` / `Oleksandr`, `Eliseev` / `Yeliseyev`).
+    """
     if len(token) >= _MIN_FUZZY_TOKEN:
-        skel = skeleton(core)
-        if len(skel) >= 3:
+        skel = skeleton(token).translate(_VOICED)
+        if token[0] in "aeiou" and skel.startswith("l"):
+            skel = skel[1:]
+        if len(skel) >= 2:
             return "~" + skel[:CLASS_CONSONANTS]
-    return core
+    return strip_particle(token)
 
 
-@lru_cache(maxsize=300_000)
+_FORMS: dict[tuple[str, bool], NameForm] = {}  # (name text, organisation) -> form: every name is normalised once
+_FORMS_LIMIT = 400_000
+
+
 def _normalize_cached(text: str, organisation: bool) -> NameForm:
-    return normalize_name(text, organisation=organisation)
+    form = _FORMS.get((text, organisation))
+    if form is None:
+        if len(_FORMS) >= _FORMS_LIMIT:
+            _FORMS.clear()
+        form = _FORMS[(text, organisation)] = normalize_name(text, organisation=organisation)
+    return form
+
+
+def names_to_normalise(lists: Iterable[Sequence[Entry]]) -> list[tuple[str, bool]]:
+    """(text, organisation) of every name and parenthesised variant of these lists not normalised yet."""
+    wanted: dict[tuple[str, bool], None] = {}
+    for entries in lists:
+        for entry in entries:
+            organisation = entry.type is not EntryType.INDIVIDUAL
+            for name in (entry.name, *entry.other_names):
+                text = name.text
+                for variant, _ in name_variants(text) if "(" in text else ((text, False),):
+                    if (variant, organisation) not in _FORMS:
+                        wanted[(variant, organisation)] = None
+    return list(wanted)
+
+
+Facts = dict[str, tuple[str, bool]]
+
+
+def normalise(texts: Sequence[tuple[str, bool]]) -> tuple[list[NameForm], Facts]:
+    """The forms of these names, and the class facts of their tokens (`_token_facts`): what another process
+    sends back when it normalised them (`remember_forms`)."""
+    forms = [_normalize_cached(text, organisation) for text, organisation in texts]
+    facts: Facts = {}
+    for form in forms:
+        for token in form.tokens:
+            if token not in facts:
+                facts[token] = _token_facts(token)
+    return forms, facts
+
+
+def remember_forms(texts: Sequence[tuple[str, bool]], forms: Sequence[NameForm], facts: Facts) -> None:
+    """Keep forms another process computed (`normalise`) as if normalised here."""
+    _FORMS.update(zip(texts, forms, strict=True))
+    _FACTS.update(facts)
 
 
 def name_form(name: Name, entry_type: EntryType) -> NameForm:
@@ -64,6 +116,16 @@ def name_form(name: Name, entry_type: EntryType) -> NameForm:
 def primary_form(entry: Entry) -> NameForm:
     """The entry's primary name as compared (without its parenthesised parts)."""
     return _normalize_cached(name_variants(entry.name.text)[0][0], entry.type is not EntryType.INDIVIDUAL)
+
+
+@lru_cache(maxsize=100_000)
+def _primary_tokens(text: str, organisation: bool) -> frozenset[str]:
+    return frozenset(t for variant, _ in name_variants(text) for t in _normalize_cached(variant, organisation).tokens)
+
+
+def primary_tokens(entry: Entry) -> frozenset[str]:
+    """The tokens of the entry's primary name with its parenthesised parts (`MZKT (MINSK WHEEL TRACTOR PLANT)`)."""
+    return _primary_tokens(entry.name.text, entry.type is not EntryType.INDIVIDUAL)
 
 
 @dataclass
@@ -103,11 +165,13 @@ def build_name_table(entries: Sequence[Entry]) -> NameTable:
     forms: list[NameForm] = []
     names: list[Name] = []
     weak: list[bool] = []
+    individual, weak_strength = EntryType.INDIVIDUAL, Strength.WEAK
     for index, entry in enumerate(entries):
-        organisation = entry.type is not EntryType.INDIVIDUAL
+        organisation = entry.type is not individual
         seen: set[tuple[str, ...]] = set()
-        for name in entry.names:
-            for variant, derived in name_variants(name.text):
+        for name in (entry.name, *entry.other_names):
+            text = name.text
+            for variant, derived in name_variants(text) if "(" in text else ((text, False),):
                 form = _normalize_cached(variant, organisation)
                 if not form.tokens or form.tokens in seen:
                     continue
@@ -115,7 +179,7 @@ def build_name_table(entries: Sequence[Entry]) -> NameTable:
                 row_entry.append(index)
                 forms.append(form)
                 names.append(name)
-                weak.append(derived or name.strength is Strength.WEAK)
+                weak.append(derived or name.strength is weak_strength)
     return NameTable(entries, np.asarray(row_entry, dtype=np.int64), forms, names, np.asarray(weak, dtype=bool))
 
 
@@ -133,12 +197,21 @@ class _TokenLayout:
         return np.repeat(np.arange(len(self.lengths)), self.lengths)
 
 
-@lru_cache(maxsize=300_000)
+_FACTS: dict[str, tuple[str, bool]] = {}  # token -> (class, may be missing)
+
+
 def _token_facts(token: str) -> tuple[str, bool]:
-    return token_class(token), may_be_missing(token)
+    facts = _FACTS.get(token)
+    if facts is None:
+        if len(_FACTS) >= _FORMS_LIMIT:
+            _FACTS.clear()
+        facts = _FACTS[token] = (token_class(token), may_be_missing(token))
+    return facts
 
 
 def _token_layout(table: NameTable, ids: dict[str, int], grow: bool) -> _TokenLayout:
+    """Every token of the table's names, flattened, with its class id: classes are numbered in the order they
+    first occur (`grow`), or looked up (-1 for a class `ids` lacks)."""
     classes: list[int] = []
     lengths: list[int] = []
     missing: list[bool] = []
@@ -155,34 +228,58 @@ def _token_layout(table: NameTable, ids: dict[str, int], grow: bool) -> _TokenLa
                         np.asarray(missing, dtype=bool), np.asarray(qualifier, dtype=bool))
 
 
+class Lexicon:
+    """Every token class of the loaded lists, and in how many entries of each list each class occurs.
+
+    Rarity is counted over the lists a comparison involves (`vocabulary`), never over whatever else a run
+    happens to have loaded: a US-UK pair scores the same in `gaps --against uk` (US and UK loaded) as in a run
+    over every list, and the same with either list as the reference.
+    """
+
+    def __init__(self, tables: Mapping[str, NameTable]) -> None:
+        self.ids: dict[str, int] = {}
+        self.tables = dict(tables)
+        self.layouts = {id(table): _token_layout(table, self.ids, grow=True) for table in self.tables.values()}
+        self.frequency = {code: self._document_frequency(table) for code, table in self.tables.items()}
+        self._vocabularies: dict[frozenset[str], Vocabulary] = {}
+
+    def _document_frequency(self, table: NameTable) -> np.ndarray:
+        """Entries of the table carrying each class (a class repeated within an entry counts once)."""
+        layout = self.layouts[id(table)]
+        size = len(self.ids)
+        documents = np.repeat(table.row_entry, layout.lengths).astype(np.int64)
+        present = np.unique(documents * size + layout.classes)
+        return np.bincount(present % size if size else present, minlength=size).astype(np.float64)
+
+    def vocabulary(self, codes: Iterable[str]) -> Vocabulary:
+        """Rarity over the entries of the lists `codes` (those of them this lexicon holds)."""
+        key = frozenset(code for code in codes if code in self.tables) or frozenset(self.tables)
+        found = self._vocabularies.get(key)
+        if found is None:
+            entries = sum(len(self.tables[code].entries) for code in key)
+            frequency = sum((self.frequency[code] for code in key), np.zeros(len(self.ids)))
+            found = self._vocabularies[key] = Vocabulary(self.ids, frequency, entries, self.layouts, key)
+        return found
+
+
 class Vocabulary:
-    """Rarity of every token class, counted over the entries of all the lists being compared.
+    """Rarity of every token class, counted over the entries of some lists (see `Lexicon`).
 
     Scores use these weights, so build one vocabulary over whole lists and reuse it: a pair then scores
     the same whatever part of a list is in scope.
     """
 
-    def __init__(self, tables: Sequence[NameTable]) -> None:
-        self.ids: dict[str, int] = {}
-        self._layouts: dict[int, _TokenLayout] = {}
-        documents: list[np.ndarray] = []
-        classes: list[np.ndarray] = []
-        offset = 0
-        for table in tables:
-            layout = self._layouts[id(table)] = _token_layout(table, self.ids, grow=True)
-            documents.append(offset + np.repeat(table.row_entry, layout.lengths))
-            classes.append(layout.classes)
-            offset += len(table.entries)
-        incidence = sparse.coo_matrix(
-            (np.ones(sum(len(c) for c in classes), dtype=np.float32),
-             (np.concatenate(documents) if documents else [], np.concatenate(classes) if classes else [])),
-            shape=(max(offset, 1), len(self.ids))).tocsr()
-        incidence.data[:] = 1.0  # repeated classes within an entry were summed: presence is what counts
-        frequency = np.asarray(incidence.sum(axis=0)).ravel()
-        self.weights = np.log((offset + 1) / (frequency + 1)) + 1.0
-        self.default = math.log(offset + 1) + 1.0  # a class no list has is as rare as can be
+    def __init__(self, ids: dict[str, int], frequency: np.ndarray, entries: int,
+                 layouts: dict[int, _TokenLayout], codes: frozenset[str] = frozenset()) -> None:
+        self.ids = ids
+        self.codes = codes  # the lists whose entries were counted
+        self._layouts = layouts
+        self.weights = np.log((entries + 1) / (frequency + 1)) + 1.0
+        self.default = math.log(entries + 1) + 1.0  # a class no list has is as rare as can be
         self._token_weights: dict[tuple[str, ...], tuple[float, ...]] = {}
-        self.memo: dict[tuple[tuple[str, ...], tuple[str, ...], bool], float] = {}  # name scores
+        # name scores, with the token alignment and notes behind each (score._scored_names)
+        self.memo: dict[tuple[tuple[str, ...], frozenset[str], tuple[str, ...], frozenset[str], bool],
+                        tuple[float, list[tuple[int, int, float]], tuple[str, ...]]] = {}
 
     def layout(self, table: NameTable) -> _TokenLayout:
         cached = self._layouts.get(id(table))
@@ -273,18 +370,20 @@ def score_bound(shared: np.ndarray, ref: ClassMatrix, other: ClassMatrix, ref_ro
     mass_r, mass_o = ref.mass[ref_rows], other.mass[other_rows]
     if person:
         tokens_r, tokens_o = ref.tokens[ref_rows], other.tokens[other_rows]
-        ref_shorter = tokens_r <= tokens_o
-        short_mass = np.where(ref_shorter, mass_r, mass_o)
-        long_mass = np.where(ref_shorter, mass_o - other.patronymic[other_rows], mass_r - ref.patronymic[ref_rows])
-        bound = person_name_score(at_most_one(shared / short_mass),
-                                  at_most_one(shared / np.maximum(long_mass, 1e-9)))
+        free_r, free_o = mass_r - ref.patronymic[ref_rows], mass_o - other.patronymic[other_rows]
+        ref_short = person_name_score(at_most_one(shared / mass_r), at_most_one(shared / np.maximum(free_o, 1e-9)))
+        other_short = person_name_score(at_most_one(shared / mass_o), at_most_one(shared / np.maximum(free_r, 1e-9)))
+        # names of one length: either may be taken as the shorter (score._person_score), so the higher counts
+        bound = np.where(tokens_r < tokens_o, ref_short, np.where(tokens_r > tokens_o, other_short,
+                                                                  np.maximum(ref_short, other_short)))
         single = np.minimum(tokens_r, tokens_o) == 1
         bound = np.where(single, np.minimum(bound, SINGLE_TOKEN_CAP), bound)
     else:
         discount = 1 - QUALIFIER_WEIGHT
         lightest = mass_r + mass_o - discount * (ref.qualifier[ref_rows] + other.qualifier[other_rows])
         bound = at_most_one(2 * shared / lightest)
-    bounded: np.ndarray = bound * information_factor(shared, person)
+    one_word = False if person else np.minimum(ref.tokens[ref_rows], other.tokens[other_rows]) == 1
+    bounded: np.ndarray = bound * information_factor(shared, person, one_word)
     return bounded
 
 
@@ -293,14 +392,41 @@ def _shared_weight(ref: ClassMatrix, other: ClassMatrix, ref_rows: np.ndarray,
     """(reference row, other row, shared class weight) for the pairs of these rows sharing any class."""
     presence = other.matrix[other_rows]
     presence.data[:] = 1.0  # weight x presence: the product sums the weight of shared classes
-    shared = ref.matrix[ref_rows] @ presence.T
-    repeated = other.repeats[other_rows]
-    if repeated.nnz and ref.repeats.nnz:
-        repeated.data[:] = 1.0
-        shared = shared + ref.repeats[ref_rows] @ repeated.T
-    shared = shared.tocsr()
+    shared = (ref.matrix[ref_rows] @ presence.T).tocsr()
     rows = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+    _add_repeats(ref, other, ref_rows, other_rows, shared)
     return ref_rows[rows], other_rows[shared.indices], shared.data
+
+
+def _add_repeats(ref: ClassMatrix, other: ClassMatrix, ref_rows: np.ndarray, other_rows: np.ndarray,
+                 shared: sparse.csr_matrix) -> None:
+    """Add to the shared weights what the second words of a class in both names share. Few names repeat a class
+    (`Aleksandr Aleksandrovich`), and a pair sharing a repeat shares its class, so its entry is already in
+    `shared`: only those names' pairs are computed, and looked up among their rows' entries."""
+    with_r = np.flatnonzero(np.diff(ref.repeats.indptr)[ref_rows] > 0)
+    with_o = np.flatnonzero(np.diff(other.repeats.indptr)[other_rows] > 0)
+    if not with_r.size or not with_o.size:
+        return
+    presence = other.repeats[other_rows[with_o]]
+    presence.data[:] = 1.0
+    extra = (ref.repeats[ref_rows[with_r]] @ presence.T).tocoo()
+    if not extra.nnz:
+        return
+    row, column = with_r[extra.row], with_o[extra.col]  # in the numbering of `shared`
+    lengths = np.diff(shared.indptr)[with_r]
+    positions = np.repeat(shared.indptr[with_r], lengths) + _ranges(lengths)  # the entries of those rows
+    width = shared.shape[1]
+    keys = np.repeat(with_r.astype(np.int64), lengths) * width + shared.indices[positions]
+    order = np.argsort(keys, kind="stable")
+    found = positions[order[np.searchsorted(keys, row.astype(np.int64) * width + column, sorter=order)]]
+    np.add.at(shared.data, found, extra.data)
+
+
+def _ranges(lengths: np.ndarray) -> np.ndarray:
+    """0..n-1 for each n of `lengths`, one after the other."""
+    ends = np.cumsum(lengths)
+    offsets: np.ndarray = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - lengths, lengths)
+    return offsets
 
 
 def candidate_pairs(ref: ClassMatrix, other: ClassMatrix, floor: float, *, dob_bonus: float,

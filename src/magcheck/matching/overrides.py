@@ -49,6 +49,10 @@ class Overrides:
         target = self.same if decision == "same" else self.different
         target[pair] = note.strip() or f"analyst: {decision}"
 
+    def ruled_out(self, a: str, b: str) -> bool:
+        """Whether an analyst ruled the pair out (`different`)."""
+        return frozenset((a, b)) in self.different
+
     def apply(self, per_ref: Mapping[str, Coverage], reference: Sequence[Entry],
               other_entries: Sequence[Entry], other_code: str) -> None:
         """Remove confirmed non-matches; promote (or add) confirmed matches with their note."""
@@ -92,6 +96,8 @@ def load_overrides(path: Path) -> Overrides:
                                   str(item.get("note", "")))
     except OSError as exc:
         raise UsageError(f"cannot read overrides file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"overrides file {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
     except (tomllib.TOMLDecodeError, csv.Error, AttributeError) as exc:
         raise UsageError(f"overrides file {path} is malformed: {exc}") from None
     return overrides
