@@ -648,3 +648,19 @@ def test_a_killed_fetch_leaves_the_last_good_copy_and_its_leftovers_are_cleaned(
     assert done.code == 0 and not leftover.exists()
     assert Cache(seeded).current("ca").files[CA_FILE].read_bytes() == CA_200  # type: ignore[union-attr]
 
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    ("same = 5\n", "'same' must be a list of tables"),
+    ('[[same]]\na = "us:29220"\nb = "ca:china-p1-5"\n[same.inner]\nx = 1\n', "unknown key 'inner'"),
+    ('[[samee]]\na = "us:1"\nb = "uk:X"\n', "unknown section 'samee'"),
+    ('[[same]]\na = "us:1"\n', "a and b are both needed"),
+    ('[[same]]\na = 1\nb = "uk:X"\n', "a must be text"),
+    (b"\xff\xfe\x00bad", "is not UTF-8 text"),
+])
+def test_a_malformed_overrides_file_is_exit_2_in_one_line(tmp_path: Path, content: str | bytes, said: str) -> None:
+    overrides = tmp_path / "overrides.toml"
+    overrides.write_bytes(content if isinstance(content, bytes) else content.encode())
+    done = run([*GAPS, "--overrides", str(overrides)], FixtureLoader())
+    assert done.code == ExitStatus.USAGE and len(done.err_lines) == 1 and said in done.err
+    no_traceback(done.err)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -242,7 +243,7 @@ class Matcher:
         global _FORK_JOB
         _FORK_JOB = (self, jobs)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=quiet_child) as pool:
                 results = pool.map(_scored_pairs_in_child, tasks)
         finally:
             _FORK_JOB = None
@@ -416,7 +417,7 @@ def _others_normalised(lists: Mapping[str, Sequence[Entry]], workers: int) -> It
     global _FORK_LISTS
     _FORK_LISTS = [entries for code, entries in lists.items() if code != largest]
     try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
+        with multiprocessing.get_context("fork").Pool(1, initializer=quiet_child) as pool:
             theirs = pool.apply_async(_normalise_in_child)
             yield [largest]
             remember_forms(*theirs.get())
@@ -431,6 +432,13 @@ _FORK_LISTS: list[Sequence[Entry]] = []
 def _normalise_in_child() -> tuple[list[tuple[str, bool]], list[NameForm], Facts]:
     texts = names_to_normalise(_FORK_LISTS)
     return (texts, *normalise(texts))
+
+
+def quiet_child() -> None:
+    """A forked worker leaves Ctrl-C and SIGTERM to the main process (which reports them in one line and ends the
+    pool): otherwise each worker would print a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _workers(configured: int) -> int:

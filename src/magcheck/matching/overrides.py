@@ -79,6 +79,32 @@ class Overrides:
                 coverage.matches.insert(0, kept)
 
 
+_KEYS = frozenset({"a", "b", "note"})
+
+
+def _toml_items(data: dict[str, object], path: Path) -> list[tuple[str, dict[str, str]]]:
+    """The `[[same]]` and `[[different]]` tables, each with text `a`, `b` and an optional `note`: anything else
+    (`same = 5`, a nested table, a misspelt key) is refused, never silently ignored."""
+    unknown = sorted(set(data) - set(_DECISIONS))
+    if unknown:
+        raise UsageError(f"overrides file {path}: unknown section {unknown[0]!r} (expected [[same]] or [[different]])")
+    items: list[tuple[str, dict[str, str]]] = []
+    for decision in _DECISIONS:
+        tables = data.get(decision, [])
+        if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+            raise UsageError(f"overrides file {path}: '{decision}' must be a list of tables ([[{decision}]] "
+                             "with a = ..., b = ...)")
+        for number, table in enumerate(tables, 1):
+            extra = sorted(set(table) - _KEYS)
+            wrong = [k for k in ("a", "b", "note") if k in table and not isinstance(table[k], str)]
+            if extra or wrong or "a" not in table or "b" not in table:
+                why = (f"unknown key {extra[0]!r}" if extra else f"{wrong[0]} must be text" if wrong
+                       else "a and b are both needed")
+                raise UsageError(f"overrides file {path}: [[{decision}]] number {number}: {why}")
+            items.append((decision, table))
+    return items
+
+
 def load_overrides(path: Path) -> Overrides:
     """Read a TOML or CSV overrides file; a malformed file is a usage error naming it."""
     overrides = Overrides()
@@ -90,10 +116,8 @@ def load_overrides(path: Path) -> Overrides:
                                   row.get("note") or "")
         else:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-            for decision in _DECISIONS:
-                for item in data.get(decision, []):
-                    overrides.add(str(item.get("a", "")), str(item.get("b", "")), decision,
-                                  str(item.get("note", "")))
+            for decision, item in _toml_items(data, path):
+                overrides.add(item["a"], item["b"], decision, item.get("note", ""))
     except OSError as exc:
         raise UsageError(f"cannot read overrides file {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
