@@ -366,8 +366,8 @@ def test_different_removes_a_match_and_a_review_candidate(bundled_matcher: Match
 @pytest.mark.parametrize(("name", "text", "message"), [
     ("syntax.toml", "[[same]\n", "malformed"),
     ("nocolon.toml", "[[same]]\na = 'us29220'\nb = 'ca:china-p1-5'\n", "list:uid"),
-    ("missing-b.toml", "[[different]]\na = 'us:29220'\n", "list:uid"),
-    ("not-a-table.toml", "same = 'us:29220'\n", "malformed"),
+    ("missing-b.toml", "[[different]]\na = 'us:29220'\n", "a and b are both needed"),
+    ("not-a-table.toml", "same = 'us:29220'\n", "must be a list of tables"),
     ("decision.csv", "a,b,decision,note\nus:29220,ca:china-p1-5,maybe,\n", "decision"),
     ("columns.csv", "left,right\nus:29220,ca:china-p1-5\n", "decision"),
 ])
