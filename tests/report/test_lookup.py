@@ -121,7 +121,7 @@ def test_explain_shows_overrides_shared_claims_and_review() -> None:
     assert "MATCH (analyst override)" in text
     assert "set by an analyst override" in text
     assert re.search(r"override\s+checked against the regulations", text)
-    assert "REVIEW (a stronger claim on this counterpart by another entry stands)" in text
+    assert "REVIEW (a stronger claim stands)" in text
     assert re.search(r"shared with\s+us:1, us:2 also claim this counterpart", text)
     assert "REVIEW (review band 0.65 to 0.85)" in text
     doc = json.loads(render_explain(target, alignment, thresholds, "json"))
@@ -137,3 +137,22 @@ def test_lookup_formats_are_checked(chen: tuple) -> None:
         render_explain(target, alignment, Thresholds(), "csv")
     with pytest.raises(UsageError):
         render_search({}, "x", "markdown")
+
+
+def test_explain_says_who_outranked_a_counterpart_and_why() -> None:
+    """US 6366: the UK's AQD0041 scores 0.9 but AQD0027 scores clearly higher: the candidate is in review,
+    and the explanation names the rival and the rule in every format."""
+    from magcheck.matching.align import explain
+    from magcheck.report import render_explain
+    from tests.report.support import lists, matcher
+
+    m = matcher()
+    entry = next(e for e in lists()["us"].entries if e.uid == "6366")
+    alignment = explain(m, entry, ("uk",))
+    outranked = next(c for c in alignment.of(entry, "uk").review if c.entry.uid == "AQD0041")
+    assert outranked.outranked_by == ("uk:AQD0027",)
+    text = render_explain(entry, alignment, m.thresholds, "table")
+    assert "REVIEW (outranked by uk:AQD0027)" in text and "a clearly higher score" in text
+    document = json.loads(render_explain(entry, alignment, m.thresholds, "json"))
+    (candidate,) = [c for c in document["lists"]["uk"]["candidates"] if c["uid"] == "AQD0041"]
+    assert candidate["outranked_by"] == ["uk:AQD0027"] and "clearly higher" in candidate["outranked_why"]

@@ -672,8 +672,9 @@ def candidate_html(counterpart: Counterpart, matched: bool, thresholds: Threshol
     if counterpart.override is not None:
         rows.append(("override", text(counterpart.override or "(no note)")))
     if counterpart.shared_with:
-        rows.append(("shared with", text(f"{', '.join(counterpart.shared_with)} also claim this counterpart; "
-                                         "only the stronger claim stands")))
+        rows.append(("shared with", text(f"{', '.join(counterpart.shared_with)} also claim this counterpart")))
+    if counterpart.outranked_by:
+        rows.append(("outranked", text(counterpart.outranked_why or ", ".join(counterpart.outranked_by))))
     return f'<div class="cand c-{kind}">{head}{definition_list(rows)}</div>'
 
 

@@ -166,7 +166,8 @@ def verdict_text(counterpart: Counterpart, matched: bool, thresholds: Thresholds
         return f"MATCH (score >= {thresholds.match:.2f})"
     if kind == "review":
         if counterpart.score >= thresholds.match:
-            return "REVIEW (a stronger claim on this counterpart by another entry stands)"
+            rivals = ", ".join(counterpart.outranked_by)
+            return f"REVIEW (outranked by {rivals})" if rivals else "REVIEW (a stronger claim stands)"
         return f"REVIEW (review band {thresholds.possible:.2f} to {thresholds.match:.2f})"
     return f"below the review band (< {thresholds.possible:.2f}): not a match"
 
@@ -186,6 +187,8 @@ def candidate_dict(counterpart: Counterpart, matched: bool, thresholds: Threshol
         "detail": detail_dict(counterpart.detail),
         "override": counterpart.override,
         "shared_with": list(counterpart.shared_with),
+        "outranked_by": list(counterpart.outranked_by),
+        "outranked_why": counterpart.outranked_why or None,
     }
 
 
@@ -262,6 +265,8 @@ def candidate_block(index: int, counterpart: Counterpart, matched: bool, thresho
     if counterpart.shared_with:
         claim = "also claims" if len(counterpart.shared_with) == 1 else "also claim"
         grid.add_row("shared with", f"{', '.join(counterpart.shared_with)} {claim} this counterpart")
+    if counterpart.outranked_by:
+        grid.add_row("outranked", counterpart.outranked_why or ", ".join(counterpart.outranked_by))
     return Group(title, Padding(grid, (0, 0, 0, 3), expand=False))
 
 
