@@ -13,7 +13,16 @@ from magcheck.errors import UsageError
 from magcheck.gaps import MatrixReport, MatrixRow
 from magcheck.report import data
 from magcheck.report.formats import csv_text, md_table, md_text
-from magcheck.report.gaps import GAPS_FORMATS, heading, lists_markdown, lists_table, loud, to_json, warnings
+from magcheck.report.gaps import (
+    GAPS_FORMATS,
+    heading,
+    lists_markdown,
+    lists_table,
+    loud,
+    to_json,
+    warnings,
+    warnings_in_brief,
+)
 from magcheck.report.grid import Column, render_grid
 from magcheck.report.lists import date_label
 from magcheck.report.terminal import Rendered, Terminal, capture
@@ -72,9 +81,9 @@ def summary_pairs(report: MatrixReport) -> list[tuple[str, str]]:
 
 def matrix_table(report: MatrixReport, terminal: Terminal) -> str:
     codes = list(report.lists)
-    parts: list[object] = [heading(title(report)), Text(subtitle(report), style="dim"), Text(""),
+    parts: list[object] = [heading(title(report)), Text(subtitle(report), style="dim"),
                            lists_table(report.lists, terminal)]
-    parts += [loud(terminal, note) for note in warnings(report.lists, report.generated)]
+    brief = warnings_in_brief(report.lists, report.generated)
     columns = [Column("#", justify="right", no_wrap=True), Column("target", min_width=20), Column("type", no_wrap=True),
                *(Column(code.upper(), min_width=10) for code in codes)]
     rows = [[str(index), row.label.name.text, row.label.type.value,
@@ -88,7 +97,8 @@ def matrix_table(report: MatrixReport, terminal: Terminal) -> str:
     summary.add_column("count", justify="right")
     for label, value in summary_pairs(report):
         summary.add_row(label, value)
-    parts += [Text(""), table, Text(""), summary]
+    parts += [summary, *([loud(terminal, brief)] if brief else []), Text(""), table]
+    parts += [loud(terminal, note) for note in warnings(report.lists, report.generated)]  # in full, at the end
     return capture(terminal, *parts)
 
 
