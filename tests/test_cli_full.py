@@ -81,3 +81,21 @@ def test_changes_across_two_runs_on_real_files(snapshot_dir: Path, environ: dict
     assert changes["since"] == json.loads(first.out)["generated"]
     assert [(c["government"], c["uid"]) for c in changes["closed"]] == [("uk", "29219")]
     assert changes["new"] == [] and second.code == ExitStatus.OK
+
+
+def test_the_xinjiang_truths_in_a_five_column_matrix(environ: dict[str, str], shared_data: Path) -> None:
+    """US, UK, Canada, Australia and the UN side by side (shared/data/README.md): the four officials the UK and
+    Canada both listed, Chen Quanguo whom only Canada followed, and none of them on the Australian or UN list."""
+    done = run(["gaps", "--matrix", "--data-dir", str(shared_data), "--against", "uk,ca,au,un", "--country",
+                "China", "--format", "json"], environ=environ)
+    assert done.code == 0, done.err
+    document = json.loads(done.out)
+    assert list(document["lists"]) == ["us", "uk", "ca", "au", "un"]
+    rows = {row["listings"]["us"][0]["uid"]: row["listings"] for row in document["rows"] if row["listings"]["us"]}
+    expected = {"29219": ("GHR0078", "china-p1-1"), "29162": ("GHR0076", "china-p1-3"),
+                "31492": ("GHR0077", "china-p1-2"), "31493": ("GHR0075", "china-p1-4"), "29220": (None, "china-p1-5")}
+    for us_uid, (uk, ca) in expected.items():
+        listings = rows[us_uid]
+        assert [e["uid"] for e in listings["uk"] or []] == ([uk] if uk else [])
+        assert [e["uid"] for e in listings["ca"] or []] == [ca]
+        assert listings["au"] is None and listings["un"] is None
