@@ -1,6 +1,6 @@
 """The architecture holds: each layer imports only the layers below it (lazy imports included).
 
-    errors, notices, text, fsutil, gcpause -> model -> sources -> store
+    errors, notices, text, fsutil, gcpause, jsontext -> model -> sources -> store
                                            model -> matching -> gaps, history -> report -> app -> cli
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "magcheck"
-BASE = {"errors", "notices", "text", "fsutil", "gcpause", "__init__"}
+BASE = {"errors", "notices", "text", "fsutil", "gcpause", "jsontext", "__init__"}
 # layer -> the layers it may import (besides itself)
 ALLOWED: dict[str, set[str]] = {
     "base": set(),

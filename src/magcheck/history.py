@@ -22,6 +22,7 @@ from typing import Any
 
 from platformdirs import user_state_dir
 
+from magcheck import jsontext
 from magcheck.errors import CacheError
 from magcheck.fsutil import write_atomically
 from magcheck.gaps import COVERED, VIA_LIST, VIA_UN, Cell, GapReport, as_of
@@ -425,7 +426,7 @@ class RunHistory:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / f"{stamp}.json"
-            write_atomically(target, json.dumps(record, ensure_ascii=False, indent=1))
+            write_atomically(target, jsontext.dumps(record, indent=1))
             for old in sorted(folder.glob("*.json"))[:-KEEP_RUNS]:
                 old.unlink(missing_ok=True)
         except OSError as exc:

@@ -13,11 +13,12 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from platformdirs import user_config_dir
 
 from magcheck.app.outcome import Outcome, exit_status, is_degraded
+from magcheck.app.prepared import PREPARED_DIR, PreparedLists
 from magcheck.app.settings import Settings
 from magcheck.errors import ExitStatus, FetchError, MagcheckError, UsageError
 from magcheck.gaps import (
@@ -49,7 +50,8 @@ from magcheck.notices import Notice, degraded, error, info, warning
 from magcheck.sources import all_sources
 from magcheck.store.fetch import FetchReport
 from magcheck.store.fetch import Outcome as FetchOutcome
-from magcheck.store.load import LoadedLists
+from magcheck.store.load import LoadedLists, StoreLoader
+from magcheck.store.prepared import ParseEach
 
 
 class ListLoader(Protocol):
@@ -63,6 +65,7 @@ class ListFetcher(Protocol):
     def fetch(self, codes: Iterable[str], *, force: bool = False) -> FetchReport: ...
 
 
+ListLoaderT = TypeVar("ListLoaderT", bound=ListLoader | ListFetcher)
 Steps = Callable[[str], AbstractContextManager[None]]  # shows a step of the run while it lasts (a spinner)
 
 
@@ -72,6 +75,14 @@ def no_steps(_label: str) -> AbstractContextManager[None]:
 
 def reading(codes: Sequence[str]) -> str:
     return f"reading the lists ({', '.join(c.upper() for c in codes)})"
+
+
+def prepared_loader(loader: ListLoaderT, settings: Settings) -> ListLoaderT:
+    """The store's loader keeps prepared lists in its cache (`app.prepared`: the next run reads them without
+    parsing or normalising anything), unless it was given a preparer of its own."""
+    if isinstance(loader, StoreLoader) and isinstance(loader.preparer, ParseEach):
+        loader.preparer = PreparedLists(loader.cache.root / PREPARED_DIR, workers=settings.workers)
+    return loader
 
 
 def load_lists(loader: ListLoader, codes: Sequence[str], required: Collection[str], *,
@@ -101,6 +112,7 @@ def requested_lists(settings: Settings) -> tuple[tuple[str, ...], frozenset[str]
 
 
 def run_lists(settings: Settings, loader: ListLoader, *, steps: Steps = no_steps) -> Outcome[list[SanctionsList]]:
+    loader = prepared_loader(loader, settings)
     codes, required = requested_lists(settings)
     with steps(reading(codes)):
         loaded = load_lists(loader, codes, required)
@@ -110,6 +122,7 @@ def run_lists(settings: Settings, loader: ListLoader, *, steps: Steps = no_steps
 def run_fetch(settings: Settings, fetcher: ListFetcher) -> Outcome[FetchReport]:
     """Refresh the cache. Its own exit codes: 0 all current, 1 some list kept an older copy, 3 some list has no
     usable copy (the cache error, 4, is raised)."""
+    fetcher = prepared_loader(fetcher, settings)
     codes, _ = requested_lists(settings)
     report = fetcher.fetch(codes, force=settings.force)
     notices: list[Notice] = []
@@ -186,6 +199,7 @@ def run_scope(settings: Settings, against: tuple[str, ...]) -> Scope:
 
 def run_gaps(settings: Settings, loader: ListLoader, *, now: datetime | None = None,
              steps: Steps = no_steps) -> Outcome[GapsResult]:
+    loader = prepared_loader(loader, settings)
     codes, required = gaps_lists(settings)
     notices: list[Notice] = []
     extra = () if settings.matrix else un_codes(codes, notices)
@@ -258,6 +272,7 @@ def run_history(settings: Settings, loader: ListLoader, key: str, *,
     """The timeline of `LIST:UID`: when the reference listed it and, for every other Magnitsky-style list the run
     has, when that government listed it (and the lag) or for how long it has not (as of its list's date), plus
     the first dates the run history saw each gap and cover. Without run history, the lists alone speak."""
+    loader = prepared_loader(loader, settings)
     code, uid = parse_entry_key(key)
     codes, _ = gaps_lists(settings.but(reference=code))
     notices: list[Notice] = []
@@ -325,6 +340,7 @@ class SearchResult:
 
 def run_search(settings: Settings, loader: ListLoader, query: str, *,
                steps: Steps = no_steps) -> Outcome[SearchResult]:
+    loader = prepared_loader(loader, settings)
     if not query.strip():
         raise UsageError("the name to search for is empty")
     codes, required = requested_lists(settings)
@@ -353,6 +369,7 @@ def parse_entry_key(key: str) -> tuple[str, str]:
 
 def run_explain(settings: Settings, loader: ListLoader, key: str, *,
                 steps: Steps = no_steps) -> Outcome[ExplainResult]:
+    loader = prepared_loader(loader, settings)
     code, uid = parse_entry_key(key)
     codes = (code, *(c for c in all_sources() if c != code))
     with steps(reading(codes)):

@@ -25,16 +25,21 @@ from magcheck.gcpause import gc_paused
 from magcheck.matching import evidence
 from magcheck.matching.claims import Claim, judge
 from magcheck.matching.coverage import Counterpart, Coverage, Thresholds
-from magcheck.matching.evidence import comparable_id
 from magcheck.matching.index import (
     ClassMatrix,
     Facts,
+    IdentifierKey,
+    IndexedEntries,
     Lexicon,
+    ListIndex,
     NameTable,
     Vocabulary,
+    build_list_index,
     build_name_table,
     candidate_pairs,
     class_matrix,
+    identifier_keys,
+    list_index,
     names_to_normalise,
     normalise,
     primary_form,
@@ -45,7 +50,7 @@ from magcheck.matching.normalize import NameForm
 from magcheck.matching.overrides import Overrides
 from magcheck.matching.programmes import programmes
 from magcheck.matching.score import NamePair, PairScore, name_score, score_entries
-from magcheck.model import Entry, EntryType, IdKind, Name
+from magcheck.model import Entry, EntryType, Name
 
 
 @dataclass
@@ -58,13 +63,6 @@ class Alignment:
         return self.coverage[entry.key][other]
 
 
-_JOINING_IDS = (IdKind.IMO, IdKind.PASSPORT, IdKind.NATIONAL_ID, IdKind.REGISTRATION)
-
-
-def _identifier_keys(entry: Entry) -> set[tuple[IdKind, str]]:
-    return {(i.kind, value) for i in entry.identifiers if i.kind in _JOINING_IDS and (value := comparable_id(i))}
-
-
 @dataclass
 class Prepared:
     """One list made ready for matching under one vocabulary: its name table, class vectors and identifier
@@ -73,7 +71,7 @@ class Prepared:
     table: NameTable
     matrix: ClassMatrix
     positions: dict[str, int]  # entry key -> index
-    identifiers: dict[tuple[IdKind, str], list[int]]
+    identifiers: Mapping[IdentifierKey, list[int]]
 
 
 @dataclass
@@ -88,7 +86,8 @@ class _Job:
 
 
 class Matcher:
-    """Matching over a fixed set of lists: every name is normalised and indexed once per run."""
+    """Matching over a fixed set of lists: every name is normalised and indexed once per run, or not at all for
+    a list that carries its index (`IndexedEntries`: a prepared list)."""
 
     def __init__(self, lists: Mapping[str, Sequence[Entry]], *, thresholds: Thresholds | None = None,
                  overrides: Overrides | None = None, workers: int = 0) -> None:
@@ -97,19 +96,20 @@ class Matcher:
         self.overrides = overrides
         self.workers = workers  # processes for large alignments; 0: one per CPU
         with gc_paused():
-            tables: dict[str, NameTable] = {}
-            with _others_normalised(self.lists, _workers(workers)) as first:
+            built: dict[str, ListIndex] = {}
+            to_build = {code: entries for code, entries in self.lists.items()
+                        if not isinstance(entries, IndexedEntries)}
+            with _others_normalised(to_build, _workers(workers)) as first:
                 for code in first:
-                    tables[code] = build_name_table(self.lists[code])
-                self.doubtful = {key: why for entries in self.lists.values()
-                                 for key, why in evidence.copied_dobs(entries).items()}
-            self.tables = {code: tables[code] if code in tables else build_name_table(entries)
-                           for code, entries in self.lists.items()}
-            self.lexicon = Lexicon(self.tables)
+                    built[code] = build_list_index(self.lists[code])
+            self.indexes = {code: built[code] if code in built else list_index(entries)
+                            for code, entries in self.lists.items()}
+            self.doubtful = {key: why for index in self.indexes.values() for key, why in index.doubtful.items()}
+            self.tables = {code: index.table for code, index in self.indexes.items()}
+            self.lexicon = Lexicon(self.indexes)
         self._prepared: dict[tuple[str, frozenset[str]], Prepared] = {}
-        self._identifiers: dict[str, dict[tuple[IdKind, str], list[int]]] = {}
-        self._positions: dict[str, dict[str, int]] = {}
         self._same: dict[tuple[frozenset[str], str, str], bool] = {}  # (vocabulary, key, key) -> one target?
+        self._identifiers_of: dict[str, tuple[Entry, set[IdentifierKey]]] = {}  # entry key -> (entry, its ids)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -124,16 +124,9 @@ class Matcher:
         vocabulary = vocabulary or self.vocabulary
         key = (code, vocabulary.codes)
         if key not in self._prepared:
-            table = self.tables[code]
-            if code not in self._identifiers:
-                identifiers: dict[tuple[IdKind, str], list[int]] = defaultdict(list)
-                for index, entry in enumerate(table.entries):
-                    for id_key in _identifier_keys(entry):
-                        identifiers[id_key].append(index)
-                self._identifiers[code] = identifiers
-                self._positions[code] = {e.key: i for i, e in enumerate(table.entries)}
-            self._prepared[key] = Prepared(table, class_matrix(table, vocabulary), self._positions[code],
-                                           self._identifiers[code])
+            index = self.indexes[code]
+            self._prepared[key] = Prepared(index.table, class_matrix(index.table, vocabulary), index.positions,
+                                           index.identifiers)
         return self._prepared[key]
 
     def pair_vocabulary(self, reference: Sequence[Entry], code: str) -> Vocabulary:
@@ -188,17 +181,23 @@ class Matcher:
         self._add_identifier_pairs(ref, other, groups, part)
         return groups
 
-    @staticmethod
-    def _add_identifier_pairs(ref: NameTable, other: Prepared,
+    def _add_identifier_pairs(self, ref: NameTable, other: Prepared,
                               groups: dict[tuple[int, int], list[tuple[int, int, float]]], part: range) -> None:
         """Entries sharing an IMO, passport or registration number are compared whatever their names."""
         for ref_index in part:
-            for key in _identifier_keys(ref.entries[ref_index]):
+            for key in self._identifier_keys(ref.entries[ref_index]):
                 for other_index in other.identifiers.get(key, ()):
                     pair = (ref_index, other_index)
                     if pair not in groups:
                         groups[pair] = [(r, o, UNBOUNDED) for r in ref.entry_rows(ref_index)
                                         for o in other.table.entry_rows(other_index)]
+
+    def _identifier_keys(self, entry: Entry) -> set[IdentifierKey]:
+        """The entry's joining identifiers, worked out once (a reference entry is met once per list)."""
+        found = self._identifiers_of.get(entry.key)
+        if found is None or found[0] is not entry:
+            found = self._identifiers_of[entry.key] = (entry, identifier_keys(entry))
+        return found[1]
 
     def score_group(self, ref: NameTable, other: NameTable, pair: tuple[int, int],
                     rows: list[tuple[int, int, float]], *, floor: float | None = None,

@@ -10,7 +10,6 @@ years. Every figure comes from the report's cells (`gaps.Cell`), computed once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from magcheck import jsontext
 from magcheck.errors import UsageError
 from magcheck.gaps import GapReport, Target, as_of
 from magcheck.model import SanctionsList
@@ -59,8 +59,9 @@ def render_gaps(report: GapReport, fmt: str, *, terminal: Terminal | None = None
 
 
 def to_json(document: object) -> str:
-    """Pretty-printed UTF-8 JSON in the documents' own (stable) key order."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """Pretty-printed UTF-8 JSON in the documents' own (stable) key order (`jsontext`: orjson, the standard
+    library's text)."""
+    return jsontext.dumps(document, indent=2) + "\n"
 
 
 # --- shared content ----------------------------------------------------------------------------------------

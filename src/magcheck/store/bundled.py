@@ -9,6 +9,7 @@ They are decompressed into a temporary folder and read with the list's own parse
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import shutil
 import tempfile
@@ -19,10 +20,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from magcheck import __version__
 from magcheck.errors import ListFileError
 from magcheck.model import Origin, OriginKind, SanctionsList
 from magcheck.sources import get_source
 from magcheck.store.locate import find_layout_files
+from magcheck.store.prepared import PrepareRequest, bundled_source
 from magcheck.store.validate import sanitized
 
 SNAPSHOT_PACKAGE = "magcheck.snapshot"
@@ -64,11 +67,40 @@ def load_bundled(code: str) -> SanctionsList | None:
     info = snapshot_info(code)
     if info is None:
         return None
+    return _dated(_parse_snapshot(info), info)
+
+
+def _parse_snapshot(info: SnapshotInfo) -> SanctionsList:
     with tempfile.TemporaryDirectory(prefix="magcheck-snapshot-") as tmp:
         folder = Path(tmp)
         _decompress(info, folder)
-        layout, files = find_layout_files(folder, get_source(code))
-        parsed = sanitized(layout.parse(files))
+        layout, files = find_layout_files(folder, get_source(info.code))
+        return sanitized(layout.parse(files))
+
+
+def bundled_request(code: str) -> PrepareRequest:
+    """The bundled snapshot of a list (which must have one), known by its manifest entry and the bytes of its
+    compressed files in this version of the package."""
+    info = snapshot_info(code)
+    assert info is not None
+    package = resources.files(SNAPSHOT_PACKAGE)
+    digests = {}
+    size = 0
+    for compressed in info.files.values():
+        try:
+            data = package.joinpath(compressed).read_bytes()
+        except OSError:
+            data = b""  # a damaged install: parsing says so
+        digests[compressed] = hashlib.sha256(data).hexdigest()
+        size += len(data)
+    entry = json.dumps([_manifest()["lists"][code], digests], sort_keys=True)
+    return PrepareRequest(code, bundled_source(code, entry, __version__), lambda: _parse_snapshot(info), size)
+
+
+def with_snapshot_date(parsed: SanctionsList, code: str) -> SanctionsList:
+    """A parsed snapshot as `load_bundled` returns it: from the bundle, dated by the manifest where needed."""
+    info = snapshot_info(code)
+    assert info is not None
     return _dated(parsed, info)
 
 

@@ -49,6 +49,9 @@ class ListOutcome:
     copy: CachedCopy | None = None  # the copy in the cache after this run (new, unchanged or kept)
     reason: str | None = None  # why the refresh failed
     parsed: SanctionsList | None = None  # the freshly validated list (FRESH only): no need to re-read it
+    # The same list as its files alone give it (FRESH only): without what this download added (its origin,
+    # a server date, warnings about that date), which a later read of the cached copy would not add.
+    validated: SanctionsList | None = None
 
     @property
     def ok(self) -> bool:
@@ -166,11 +169,13 @@ def fetch_list(source: Source, *, cache: Cache, downloader: Downloader, mirror: 
             if previous is not None and _nothing_changed(files, previous):
                 return ListOutcome(source.code, Outcome.UNCHANGED, _record_check(cache, previous, files))
             parsed = _validate(source, staging, files)
+            validated = replace(parsed, warnings=list(parsed.warnings))
             _check_complete(source, parsed, previous, force)
             meta = _copy_meta(source, parsed, files)
             _check_not_older(source.code, meta, previous, force)
             copy = cache.install(source.code, staging, meta)
-            return ListOutcome(source.code, Outcome.FRESH, copy, parsed=copy.apply_to(parsed, fresh=True))
+            return ListOutcome(source.code, Outcome.FRESH, copy, parsed=copy.apply_to(parsed, fresh=True),
+                               validated=validated)
     except FetchError as exc:
         outcome = Outcome.KEPT if previous is not None else Outcome.FAILED
         return ListOutcome(source.code, outcome, previous, reason=str(exc))

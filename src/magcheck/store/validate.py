@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from magcheck.model import Entry, EntryType, Name, SanctionsList
 from magcheck.sources import Source
+from magcheck.store.prepared import counted_names
 from magcheck.text import has_controls, printable
 
 MAX_DROP = 0.05  # a real list loses a few percent in a day at most (the US lifted Syria: 3%); more is refused
@@ -22,7 +23,8 @@ FUTURE_TOLERANCE = timedelta(days=1)  # time zones: a list published "tomorrow" 
 
 
 def name_count(lst: SanctionsList) -> int:
-    return sum(1 + len(e.other_names) for e in lst.entries)
+    counted = counted_names(lst.entries)  # a prepared list knows, without decoding every entry
+    return counted if counted is not None else sum(1 + len(e.other_names) for e in lst.entries)
 
 
 def _field_present(field: str) -> Callable[[SanctionsList], tuple[int, int]]:
