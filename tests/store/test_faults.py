@@ -30,8 +30,9 @@ from werkzeug import Request, Response
 
 from magcheck.errors import ExitStatus
 from magcheck.store.cache import Cache
+from magcheck.store.download import Downloader
 from magcheck.store.fetch import fetch_lists
-from magcheck.store.http import Downloader, HttpSettings
+from magcheck.store.http import HttpSettings
 from tests.store.support import (  # noqa: F401
     CA_200,
     CA_FILE,

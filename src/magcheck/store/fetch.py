@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from magcheck.errors import ExitStatus, FetchError, ListFileError, UsageError
@@ -24,8 +25,11 @@ from magcheck.model import SanctionsList
 from magcheck.sources import Source, SourceFile, get_source
 from magcheck.store.bundled import snapshot_info
 from magcheck.store.cache import Cache, CachedCopy, CopyMeta, FileMeta, iso_utc, utc_now
-from magcheck.store.http import CANCELLED, Download, Downloader, HttpSettings, MissingFile, Reporter, Validators
+from magcheck.store.http import CANCELLED, Download, HttpSettings, MissingFile, Reporter, Validators
 from magcheck.store.validate import drop_reasons, in_the_future, missing_fields, name_count, newest_marker, sanitized
+
+if TYPE_CHECKING:
+    from magcheck.store.download import Downloader
 
 LAST_MODIFIED_NOTE = "server Last-Modified"
 DEFAULT_REFRESH_TIMEOUT = 900.0  # seconds for a whole refresh of every list (MAGCHECK_REFRESH_TIMEOUT)
@@ -110,6 +114,8 @@ def fetch_lists(codes: Iterable[str], *, cache: Cache, mirror: str | None = None
                 refresh_timeout: float = DEFAULT_REFRESH_TIMEOUT) -> FetchReport:
     """Refresh each list under the cache lock, all at once, within `refresh_timeout` seconds.
     CacheError (disk full, read-only, locked) propagates."""
+    from magcheck.store.download import Downloader  # here: a run that only reads lists never loads requests
+
     sources = [get_source(code) for code in codes]
     if mirror and urlsplit(mirror).scheme not in ("http", "https"):
         raise UsageError(f"--mirror must be an http:// or https:// address, not {mirror!r}")
