@@ -238,6 +238,7 @@ class Target:
     entry: Entry
     coverage: dict[str, Coverage]  # other list code -> its counterparts and near-misses (the matcher's answer)
     cells: dict[str, Cell] = field(default_factory=dict)  # other list code -> the answer every format shows
+    _missing: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def cell(self, code: str) -> Cell:
         """The government's cell; a target built without cells (a test's) gets one from its coverage alone."""
@@ -246,7 +247,11 @@ class Target:
 
     @property
     def missing_from(self) -> list[str]:
-        return [code for code in self.coverage if not self.cell(code).covered]
+        """The governments that have not covered the target (asked for every target by every format and the
+        summary: worked out once, from cells that do not change once the target is assessed)."""
+        if self._missing is None:
+            self._missing = tuple(code for code in self.coverage if not self.cell(code).covered)
+        return list(self._missing)
 
     def oldest_gap(self) -> int | None:
         ages = [self.cell(code).gap_age_days for code in self.missing_from]
@@ -299,13 +304,21 @@ class GapReport:
     targets: list[Target]
     sort: str = "age"
     un_rule: UnRule = field(default_factory=UnRule)
+    _gaps: dict[tuple[str, str, int], list[Target]] = field(default_factory=dict, init=False, repr=False,
+                                                          compare=False)
 
     def gaps(self, code: str) -> list[Target]:
-        """The targets government `code` has not covered, in the report's order (by default its oldest first)."""
-        found = [t for t in self.targets if code in t.missing_from]
-        if self.sort == "age":
-            return sorted(found, key=lambda t: age_key(t.cell(code).gap_age_days, t.entry))
-        return sorted(found, key=lambda t: target_order(t, self.sort))
+        """The targets government `code` has not covered, in the report's order (by default its oldest first).
+        Every format and the summary ask for them: sorted once per government and order."""
+        memo = (code, self.sort, len(self.targets))
+        if memo not in self._gaps:
+            found = [t for t in self.targets if code in t.missing_from]
+            if self.sort == "age":
+                found.sort(key=lambda t: age_key(t.cell(code).gap_age_days, t.entry))
+            else:
+                found.sort(key=lambda t: target_order(t, self.sort))
+            self._gaps[memo] = found
+        return list(self._gaps[memo])
 
     def timing(self, code: str) -> Timing:
         cells = [t.cell(code) for t in self.targets]
