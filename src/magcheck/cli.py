@@ -24,7 +24,7 @@ import click
 from click.core import ParameterSource
 
 from magcheck import __version__
-from magcheck.app.settings import Kind, Option, Settings, build_settings, options_for
+from magcheck.app.settings import Kind, Option, Settings, build_settings, options_for, parse_entry_key
 from magcheck.errors import ExitStatus, Interrupted, MagcheckError, Terminated
 from magcheck.notices import Notice, should_show
 from magcheck.text import one_line, printable
@@ -249,10 +249,10 @@ def lists_command(ctx: click.Context, /, **params: Any) -> None:
     Example:
       magcheck lists --data-dir ../shared/data --format json
     """
+    env, settings = environment(ctx), settings_for(ctx, "lists", params)  # a bad setting: exit 2, nothing loaded
     from magcheck.app.commands import run_lists
     from magcheck.report.lists import render_lists
 
-    env, settings = environment(ctx), settings_for(ctx, "lists", params)
     outcome = run_lists(settings, loader_for(env, settings), steps=steps_for(settings, env))
     print_notices(outcome.notices, settings, env)
     emit(render_lists(outcome.result, settings.format, terminal=terminal_for(settings, env)), settings, env)
@@ -273,9 +273,9 @@ def fetch_command(ctx: click.Context, /, **params: Any) -> None:
     Example (crontab):
       17 4 * * *  magcheck fetch --quiet
     """
+    env, settings = environment(ctx), settings_for(ctx, "fetch", params)
     from magcheck.app.commands import run_fetch
 
-    env, settings = environment(ctx), settings_for(ctx, "fetch", params)
     loader = loader_for(env, settings)
     outcome = run_fetch(settings, loader)  # type: ignore[arg-type]
     if not settings.quiet:
@@ -315,10 +315,10 @@ def gaps_command(ctx: click.Context, /, **params: Any) -> None:
       magcheck gaps --matrix --format csv -o matrix.csv
       magcheck gaps --changes --exit-code --quiet     (cron: exit 10 on new gaps)
     """
+    env, settings = environment(ctx), settings_for(ctx, "gaps", params)
     from magcheck.app.commands import run_gaps
     from magcheck.report import render_gaps, render_matrix
 
-    env, settings = environment(ctx), settings_for(ctx, "gaps", params)
     outcome = run_gaps(settings, loader_for(env, settings), steps=steps_for(settings, env))
     print_notices(outcome.notices, settings, env)
     result, terminal = outcome.result, terminal_for(settings, env)
@@ -344,10 +344,10 @@ def search_command(ctx: click.Context, /, query: str, **params: Any) -> None:
       magcheck search "Chen Quanguo"
       magcheck search "Xinjiang Production and Construction Corps" --list uk,ca
     """
+    env, settings = environment(ctx), settings_for(ctx, "search", params)
     from magcheck.app.commands import run_search
     from magcheck.report import render_search
 
-    env, settings = environment(ctx), settings_for(ctx, "search", params)
     outcome = run_search(settings, loader_for(env, settings), query, steps=steps_for(settings, env))
     print_notices(outcome.notices, settings, env)
     emit(render_search(outcome.result.hits, query, settings.format, terminal=terminal_for(settings, env)),
@@ -367,11 +367,11 @@ def explain_command(ctx: click.Context, /, key: str, **params: Any) -> None:
       magcheck explain us:29220          Chen Quanguo (OFAC entry 29220)
       magcheck explain uk:GHR0079        the XPCC Public Security Bureau
     """
-    from magcheck.app.commands import parse_entry_key, run_explain
-    from magcheck.report import render_explain
-
     env, settings = environment(ctx), settings_for(ctx, "explain", params)
     parse_entry_key(key)  # a malformed key is a usage error before anything is read
+    from magcheck.app.commands import run_explain
+    from magcheck.report import render_explain
+
     outcome = run_explain(settings, loader_for(env, settings), key, steps=steps_for(settings, env))
     print_notices(outcome.notices, settings, env)
     result = outcome.result
@@ -397,11 +397,11 @@ def history_command(ctx: click.Context, /, key: str, **params: Any) -> None:
     """
     from datetime import UTC, datetime
 
-    from magcheck.app.commands import parse_entry_key, run_history
-    from magcheck.report.timeline import render_timeline
-
     env, settings = environment(ctx), settings_for(ctx, "history", params)
     parse_entry_key(key)  # a malformed key is a usage error before anything is read
+    from magcheck.app.commands import run_history
+    from magcheck.report.timeline import render_timeline
+
     moment = datetime.now(UTC)
     outcome = run_history(settings, loader_for(env, settings), key, now=moment)
     print_notices(outcome.notices, settings, env)

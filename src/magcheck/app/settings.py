@@ -429,3 +429,14 @@ def markdown_table() -> str:
         cells = (flags.strip(), env, commands, default, text)
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def parse_entry_key(key: str) -> tuple[str, str]:
+    """`LIST:UID` (explain, history) as (list code, uid); UsageError for anything else."""
+    from magcheck.sources import all_sources
+
+    code, _, uid = key.partition(":")
+    code, uid = code.strip().lower(), uid.strip()
+    if not uid or code not in all_sources():
+        raise UsageError(f"expected LIST:UID such as us:29220, not {key!r} (lists: {', '.join(all_sources())})")
+    return code, uid
