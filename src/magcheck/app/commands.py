@@ -19,6 +19,7 @@ from platformdirs import user_config_dir
 
 from magcheck.app.outcome import Outcome, exit_status, is_degraded
 from magcheck.app.prepared import PREPARED_DIR, PreparedLists
+from magcheck.app.score_memo import SCORES_DIR, PairScoreFiles
 from magcheck.app.settings import Settings
 from magcheck.errors import ExitStatus, FetchError, MagcheckError, UsageError
 from magcheck.gaps import (
@@ -83,6 +84,12 @@ def prepared_loader(loader: ListLoaderT, settings: Settings) -> ListLoaderT:
     if isinstance(loader, StoreLoader) and isinstance(loader.preparer, ParseEach):
         loader.preparer = PreparedLists(loader.cache.root / PREPARED_DIR, workers=settings.workers)
     return loader
+
+
+def score_memo(loader: ListLoader) -> PairScoreFiles | None:
+    """The store's cache also keeps the pair scores of alignments over prepared lists (`app.score_memo`: the
+    next run over the same lists scores only the pairs it keeps)."""
+    return PairScoreFiles(loader.cache.root / SCORES_DIR) if isinstance(loader, StoreLoader) else None
 
 
 def load_lists(loader: ListLoader, codes: Sequence[str], required: Collection[str], *,
@@ -215,10 +222,13 @@ def run_gaps(settings: Settings, loader: ListLoader, *, now: datetime | None = N
     moment = now or datetime.now(UTC)
     with steps(f"matching {settings.reference.upper()} against {', '.join(c.upper() for c in against)}"):
         matcher = run_matcher(settings, loaded.lists, notices)
+        matcher.memo = memo = score_memo(loader)
         if settings.matrix:
             matrix = compute_matrix(loaded.lists, codes_in(codes, loaded.lists), scope, matcher, now=moment)
+            notices += memo.take_notices() if memo is not None else []
             return Outcome.of(GapsResult(matrix=matrix), notices, loaded.lists)
         report = compute_gaps(loaded.lists, scope, matcher, now=moment, sort=settings.sort)
+        notices += memo.take_notices() if memo is not None else []
     changes, problem = (compare_with_history(settings, report, notices) if settings.changes else (None, None))
     alert = settings.exit_code and (bool(changes.new) if changes is not None
                                     else any(t.missing_from for t in report.targets))

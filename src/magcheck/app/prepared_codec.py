@@ -71,8 +71,9 @@ class Inconsistent(ValueError):
 Section = bytes | np.ndarray
 
 
-def pack(header: dict[str, Any], sections: Mapping[str, Section]) -> bytes:
-    """The file's bytes: `header` (JSON-ready) with the sections' places and the body's CRC added."""
+def pack(header: dict[str, Any], sections: Mapping[str, Section], *, magic: bytes = MAGIC) -> bytes:
+    """The file's bytes: `header` (JSON-ready) with the sections' places and the body's CRC added. (`magic`:
+    another kind of file in the same container, `score_memo`.)"""
     places: dict[str, list[Any]] = {}
     parts: list[bytes] = []
     offset = 0
@@ -91,8 +92,8 @@ def pack(header: dict[str, Any], sections: Mapping[str, Section]) -> bytes:
         offset += len(data) + (-len(data) % _ALIGN)
     body = b"".join(parts)
     head = orjson.dumps({**header, "sections": places, "body": len(body), "crc32": zlib.crc32(body)})
-    start = len(MAGIC) + _LENGTH.size + len(head)
-    return b"".join((MAGIC, _LENGTH.pack(len(head)), head, b"\0" * (-start % _ALIGN), body))
+    start = len(magic) + _LENGTH.size + len(head)
+    return b"".join((magic, _LENGTH.pack(len(head)), head, b"\0" * (-start % _ALIGN), body))
 
 
 @dataclass
@@ -130,17 +131,18 @@ class Unpacked:
         return offset, length, kind, size
 
 
-def unpack(data: bytes) -> Unpacked:
-    """The header and body of a prepared file; Inconsistent unless the file is whole and of this format."""
-    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + _LENGTH.size:
-        raise Inconsistent("not a prepared list")
-    (length,) = _LENGTH.unpack_from(data, len(MAGIC))
-    start = len(MAGIC) + _LENGTH.size
+def unpack(data: bytes, *, magic: bytes = MAGIC, version: int = FORMAT) -> Unpacked:
+    """The header and body of a prepared file (or another kind of file `pack` wrote with `magic`, of format
+    `version`); Inconsistent unless the file is whole and of this format."""
+    if not data.startswith(magic) or len(data) < len(magic) + _LENGTH.size:
+        raise Inconsistent("not a prepared list" if magic == MAGIC else "not a file of this kind")
+    (length,) = _LENGTH.unpack_from(data, len(magic))
+    start = len(magic) + _LENGTH.size
     try:
         header = orjson.loads(data[start:start + length])
     except orjson.JSONDecodeError:
         raise Inconsistent("its header is not JSON") from None
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
+    if not isinstance(header, dict) or header.get("format") != version:
         raise Inconsistent("another format")
     if not isinstance(header.get("sections"), dict):
         raise Inconsistent("its header is malformed")

@@ -9,6 +9,7 @@ another target, is shown for review, flagged.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -18,13 +19,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import pairwise
+from typing import Protocol
 
 import numpy as np
+import orjson
 
 from magcheck.gcpause import gc_paused
 from magcheck.matching import evidence
 from magcheck.matching.claims import Claim, judge
 from magcheck.matching.coverage import Counterpart, Coverage, Thresholds
+from magcheck.matching.evidence import Evidence
 from magcheck.matching.index import (
     ClassMatrix,
     Facts,
@@ -49,7 +53,7 @@ from magcheck.matching.index import (
 from magcheck.matching.normalize import NameForm
 from magcheck.matching.overrides import Overrides
 from magcheck.matching.programmes import programmes
-from magcheck.matching.score import NamePair, PairScore, name_score, score_entries
+from magcheck.matching.score import NameMatch, NamePair, PairScore, name_score, score_entries
 from magcheck.model import Entry, EntryType, Name
 
 
@@ -83,6 +87,38 @@ class _Job:
     matrix: ClassMatrix
     vocabulary: Vocabulary
     whole: bool  # the reference is the whole of a loaded list, in order
+    source: str | None = None  # the loaded list the entries are taken from, if they all are
+    indices: Sequence[int] | None = None  # their places in that list (None: the whole list, or no list)
+
+
+Groups = dict[tuple[int, int], list[tuple[int, int, float]]]  # (ref entry, other entry) -> candidate rows
+Scored = list[tuple[int, int, PairScore]]  # (ref entry, other entry, score) of each pair kept
+MemoSection = np.ndarray | bytes  # a numeric column, or JSON text
+
+
+class ScoreMemo(Protocol):
+    """Where a Matcher keeps, from one run to the next, the entry pairs of an alignment that scored at least its
+    floor, with their scores whole (`memo_sections`): a run aligning the same entries against the same list
+    again takes them as they are, proposing and scoring nothing.
+
+    The matcher names what an alignment depends on (the lists' identities, the entries aligned, the floor and
+    thresholds) in `key`; the memo adds what the matcher cannot know (the code that scores, its version) and
+    owns the storage. `label` names the pair of lists (for file names and for keeping a few per pair)."""
+
+    def identity(self, entries: Sequence[Entry]) -> str | None:
+        """What a list's entries are made from, exactly (a prepared list's key); None: not memoised."""
+        ...
+
+    def get(self, label: str, key: str) -> Mapping[str, MemoSection] | None: ...
+
+    def put(self, label: str, key: str, sections: Mapping[str, MemoSection]) -> None: ...
+
+    def discard(self, label: str, key: str, why: str) -> None:
+        """What `get` gave does not fit the lists (damaged): drop it, and say so."""
+        ...
+
+
+MEMO_FORMAT = 1  # bump when what the matcher stores in a memo changes
 
 
 class Matcher:
@@ -110,6 +146,7 @@ class Matcher:
         self._prepared: dict[tuple[str, frozenset[str]], Prepared] = {}
         self._same: dict[tuple[frozenset[str], str, str], bool] = {}  # (vocabulary, key, key) -> one target?
         self._identifiers_of: dict[str, tuple[Entry, set[IdentifierKey]]] = {}  # entry key -> (entry, its ids)
+        self.memo: ScoreMemo | None = None  # kept pair scores of earlier runs (set by the application)
 
     @property
     def vocabulary(self) -> Vocabulary:
@@ -149,16 +186,16 @@ class Matcher:
             prepared = self.prepared(own, vocabulary)
             if len(entries) == len(prepared.table.entries) and all(
                     a is b for a, b in zip(entries, prepared.table.entries, strict=True)):
-                return _Job(prepared.table, prepared.matrix, vocabulary, True)  # the whole list, in order
+                return _Job(prepared.table, prepared.matrix, vocabulary, True, own)  # the whole list, in order
             indices = [prepared.positions.get(e.key, -1) for e in entries]
             if all(i >= 0 and prepared.table.entries[i] is e for i, e in zip(indices, entries, strict=True)):
                 table, rows = prepared.table.subset(indices)
-                return _Job(table, prepared.matrix.rows(rows), vocabulary, False)
+                return _Job(table, prepared.matrix.rows(rows), vocabulary, False, own, indices)
         table = build_name_table(entries)
         return _Job(table, class_matrix(table, vocabulary), vocabulary, False)
 
     def candidate_groups(self, ref: NameTable, ref_matrix: ClassMatrix, other: Prepared, part: range, *,
-                         floor: float | None = None) -> dict[tuple[int, int], list[tuple[int, int, float]]]:
+                         floor: float | None = None) -> Groups:
         """Candidate name-row pairs (reference row, other row, the most their names could score) grouped by
         (reference entry, other entry), for the reference entries in `part`, that could score `floor`
         (default: the review band)."""
@@ -174,15 +211,14 @@ class Matcher:
         # a weak row's exact-match score is not bounded by its words' weight: it is never ruled out early
         weak = ref.weak[ref_rows] | other.table.weak[other_rows]
         bounds = np.where(weak, UNBOUNDED, pairs.bound).tolist()
-        groups: dict[tuple[int, int], list[tuple[int, int, float]]] = defaultdict(list)
+        groups: Groups = defaultdict(list)
         for ref_entry, other_entry, ref_row, other_row, bound in zip(ref_entries, other_entries, ref_rows,
                                                                      other_rows, bounds, strict=True):
             groups[(ref_entry, other_entry)].append((ref_row, other_row, bound))
         self._add_identifier_pairs(ref, other, groups, part)
         return groups
 
-    def _add_identifier_pairs(self, ref: NameTable, other: Prepared,
-                              groups: dict[tuple[int, int], list[tuple[int, int, float]]], part: range) -> None:
+    def _add_identifier_pairs(self, ref: NameTable, other: Prepared, groups: Groups, part: range) -> None:
         """Entries sharing an IMO, passport or registration number are compared whatever their names."""
         for ref_index in part:
             for key in self._identifier_keys(ref.entries[ref_index]):
@@ -213,8 +249,7 @@ class Matcher:
                              self.thresholds.possible if floor is None else floor, self.doubtful,
                              bounds=[bound for _, _, bound in rows])
 
-    def _scored_pairs(self, job: _Job, code: str, part: range,
-                      floor: float) -> tuple[list[tuple[int, int, PairScore]], int]:
+    def _scored_pairs(self, job: _Job, code: str, part: range, floor: float) -> tuple[Scored, int]:
         """(reference index, other index, score) for every pair scoring at least `floor`, among the
         reference entries in `part`, and how many entry pairs were scored."""
         other = self.prepared(code, job.vocabulary)
@@ -226,12 +261,24 @@ class Matcher:
                 kept.append((pair[0], pair[1], result))
         return kept, len(groups)
 
-    def _scored_pairs_per_list(self, jobs: dict[str, _Job],
-                               floor: float) -> dict[str, tuple[list[tuple[int, int, PairScore]], int]]:
-        """Score each list. A large run is cut into one task per list and worker, run in forked processes
-        (the indexes are inherited, not copied); the results are merged per list."""
+    def _scored_pairs_per_list(self, jobs: dict[str, _Job], floor: float) -> dict[str, tuple[Scored, int]]:
+        """Score each list, or take its scores from the memo: what an earlier run over the same lists and
+        entries kept (nothing is proposed or scored then); what is scored is kept in the memo."""
         for code, job in jobs.items():
             self.prepared(code, job.vocabulary)
+        keys = {code: self._memo_key(job, code, floor) for code, job in jobs.items()}
+        scored = {code: found for code, job in jobs.items()
+                  if (found := self._remembered(job, code, keys[code])) is not None}
+        fresh = self._scored_afresh({code: job for code, job in jobs.items() if code not in scored}, floor)
+        for code, (kept, count) in fresh.items():
+            scored[code] = (kept, count)
+            if (key := keys[code]) is not None:
+                self._remember(jobs[code], code, key, kept, count)
+        return {code: scored[code] for code in jobs}
+
+    def _scored_afresh(self, jobs: dict[str, _Job], floor: float) -> dict[str, tuple[Scored, int]]:
+        """Score each list from its candidates. A large run is cut into one task per list and worker, run in
+        forked processes (the indexes are inherited, not copied); the results are merged per list."""
         workers = _workers(self.workers)
         size = max((len(job.ref.entries) for job in jobs.values()), default=0)
         if size < PARALLEL_MIN_ENTRIES or workers < 2:
@@ -246,10 +293,50 @@ class Matcher:
                 results = pool.map(_scored_pairs_in_child, tasks)
         finally:
             _FORK_JOB = None
-        merged: dict[str, tuple[list[tuple[int, int, PairScore]], int]] = {code: ([], 0) for code in jobs}
+        merged: dict[str, tuple[Scored, int]] = {code: ([], 0) for code in jobs}
         for (code, _, _), (kept, count) in zip(tasks, results, strict=True):
             merged[code] = (merged[code][0] + kept, merged[code][1] + count)
         return merged
+
+    # --- the memo of pairs kept -----------------------------------------------------------------------------
+
+    def _memo_key(self, job: _Job, code: str, floor: float) -> tuple[str, str] | None:
+        """(label, key) of what aligning `job` against list `code` depends on, when both lists are known to the
+        memo (the reference entries come from a loaded list): None when not memoised."""
+        if self.memo is None or job.source is None:
+            return None
+        ref_identity = self.memo.identity(self.lists[job.source])
+        other_identity = self.memo.identity(self.lists[code])
+        if ref_identity is None or other_identity is None:
+            return None
+        if job.indices is None:
+            entries = "whole"
+        else:
+            entries = hashlib.sha256(np.asarray(job.indices, dtype="<i8").tobytes()).hexdigest()
+        key = "\n".join((f"pair scores {MEMO_FORMAT}", ref_identity, other_identity, entries,
+                          f"{len(job.ref.entries)} entries, {len(job.ref)} rows",
+                          ",".join(sorted(job.vocabulary.codes)), repr(floor), repr(self.thresholds)))
+        return f"{job.source}-{code}", key
+
+    def _remembered(self, job: _Job, code: str, memo_key: tuple[str, str] | None) -> tuple[Scored, int] | None:
+        """The pairs an earlier run kept, with their scores, in its order, and how many it scored in all; None
+        when the memo has none (or none that fits these lists: discarded, with a warning)."""
+        if memo_key is None or self.memo is None:
+            return None
+        sections = self.memo.get(*memo_key)
+        if sections is None:
+            return None
+        try:
+            return memo_scores(sections, job.ref, self.prepared(code, job.vocabulary).table)
+        except ValueError as exc:
+            self.memo.discard(*memo_key, str(exc))
+            return None
+
+    def _remember(self, job: _Job, code: str, memo_key: tuple[str, str], kept: Scored, count: int) -> None:
+        assert self.memo is not None
+        sections = memo_sections(kept, count, job.ref, self.prepared(code, job.vocabulary).table)
+        if sections is not None:
+            self.memo.put(*memo_key, sections)
 
     @gc_paused()
     def align(self, reference: Sequence[Entry], against: Iterable[str], *,
@@ -448,11 +535,131 @@ def _workers(configured: int) -> int:
     return configured if configured > 0 else (os.cpu_count() or 1)
 
 
-def _scored_pairs_in_child(task: tuple[str, range, float]) -> tuple[list[tuple[int, int, PairScore]], int]:
+def _scored_pairs_in_child(task: tuple[str, range, float]) -> tuple[Scored, int]:
     assert _FORK_JOB is not None  # set by the parent before forking
     matcher, jobs = _FORK_JOB
     code, part, floor = task
     return matcher._scored_pairs(jobs[code], code, part, floor)
+
+
+# What a memo holds of each PairScore, NameMatch and Evidence (a test checks these are all their fields).
+MEMO_FIELDS = {"PairScore": ("score", "name_a", "name_b", "name", "evidence"),
+               "NameMatch": ("score", "pairs", "unmatched_a", "unmatched_b", "notes"),
+               "Evidence": ("label", "delta", "detail")}
+
+
+def _row_of(table: NameTable, entry: int, name: Name) -> int | None:
+    """The row of the entry that is this name: the very object, or its equal (a score computed in a worker
+    process names a copy)."""
+    rows = table.entry_rows(entry)
+    found = next((row for row in rows if table.names[row] is name), None)
+    return found if found is not None else next((row for row in rows if table.names[row] == name), None)
+
+
+def _texts_only(values: object) -> bool:
+    return isinstance(values, tuple) and all(type(v) is str for v in values)
+
+
+def memo_sections(kept: Scored, count: int, ref: NameTable, other: NameTable) -> dict[str, MemoSection] | None:
+    """The pairs kept, in order, each with its score whole: its names as the rows they are, the rest as JSON.
+    None when a score holds something JSON would not give back exactly (then nothing is memoised)."""
+    ref_rows, other_rows, details = [], [], []
+    for ref_entry, other_entry, result in kept:
+        ref_row, other_row = _row_of(ref, ref_entry, result.name_a), _row_of(other, other_entry, result.name_b)
+        match = result.name
+        if (ref_row is None or other_row is None or type(result.score) is not float
+                or type(match.score) is not float
+                or not all(type(a) is str and type(b) is str and type(x) is float for a, b, x in match.pairs)
+                or not all(map(_texts_only, (match.unmatched_a, match.unmatched_b, match.notes)))
+                or not all(type(e.label) is str and type(e.delta) is float and type(e.detail) is str
+                           for e in result.evidence)):
+            return None
+        ref_rows.append(ref_row)
+        other_rows.append(other_row)
+        details.append([match.score, match.pairs, match.unmatched_a, match.unmatched_b, match.notes,
+                        [(e.label, e.delta, e.detail) for e in result.evidence]])
+    try:
+        text = orjson.dumps(details)
+    except orjson.JSONEncodeError:  # a lone surrogate, say
+        return None
+    return {
+        "count": np.asarray([count], dtype=np.int64),
+        "ref_entry": np.asarray([r for r, _, _ in kept], dtype=np.int64),
+        "other_entry": np.asarray([o for _, o, _ in kept], dtype=np.int64),
+        "ref_row": np.asarray(ref_rows, dtype=np.int64),
+        "other_row": np.asarray(other_rows, dtype=np.int64),
+        "score": np.asarray([result.score for _, _, result in kept], dtype=np.float64),
+        "details": text,
+    }
+
+
+def _float(value: object) -> float:
+    if type(value) is not float:
+        raise ValueError("a score that is not a number")
+    return value
+
+
+def _strings(values: object) -> tuple[str, ...]:
+    if not (isinstance(values, list) and all(type(v) is str for v in values)):
+        raise ValueError("words that are not text")
+    return tuple(values)
+
+
+def memo_scores(sections: Mapping[str, MemoSection], ref: NameTable, other: NameTable) -> tuple[Scored, int]:
+    """The pairs and scores `memo_sections` stored, checked against the tables (ValueError when they do not
+    fit)."""
+    try:
+        count, ref_entry, other_entry, ref_row, other_row, score = (_array(sections[name]) for name in (
+            "count", "ref_entry", "other_entry", "ref_row", "other_row", "score"))
+        text = sections["details"]
+        if not isinstance(text, bytes):
+            raise ValueError("details that are not text")
+        details = orjson.loads(text)
+    except KeyError as exc:
+        raise ValueError(f"no {exc.args[0]} section") from None
+    except orjson.JSONDecodeError:
+        raise ValueError("details that are not JSON") from None
+    pairs = len(ref_entry)
+    if not (len(count) == 1 and all(len(a) == pairs for a in (other_entry, ref_row, other_row, score))
+            and isinstance(details, list) and len(details) == pairs):
+        raise ValueError("sections of unequal lengths")
+    if int(count[0]) < pairs:
+        raise ValueError("fewer pairs scored than kept")
+    for what, values, limit in (("reference entries", ref_entry, len(ref.entries)),
+                                ("other entries", other_entry, len(other.entries)),
+                                ("reference rows", ref_row, len(ref)), ("other rows", other_row, len(other))):
+        if pairs and (int(values.min()) < 0 or int(values.max()) >= limit):
+            raise ValueError(f"{what} out of range")
+    if bool(np.any(ref.row_entry[ref_row] != ref_entry)) or bool(np.any(other.row_entry[other_row] != other_entry)):
+        raise ValueError("a name of another entry")
+    if len(set(zip(ref_entry.tolist(), other_entry.tolist(), strict=True))) != pairs:
+        raise ValueError("a pair kept twice")
+    kept: Scored = []
+    try:
+        for r, o, rr, orow, value, detail in zip(ref_entry.tolist(), other_entry.tolist(), ref_row.tolist(),
+                                                 other_row.tolist(), score.tolist(), details, strict=True):
+            name_score_, aligned, unmatched_a, unmatched_b, notes, found = detail
+            if not (isinstance(aligned, list) and isinstance(found, list)):
+                raise ValueError("malformed details")
+            match = NameMatch(_float(name_score_), tuple((a, b, _float(x)) for a, b, x in aligned),
+                              _strings(unmatched_a), _strings(unmatched_b), _strings(notes))
+            if not all(type(a) is str and type(b) is str for a, b, _ in match.pairs):
+                raise ValueError("words that are not text")
+            evidence = []
+            for label, delta, why in found:
+                if not (type(label) is str and type(why) is str):
+                    raise ValueError("evidence that is not text")
+                evidence.append(Evidence(label, _float(delta), why))
+            kept.append((r, o, PairScore(value, ref.names[rr], other.names[orow], match, tuple(evidence))))
+    except (TypeError, ValueError) as exc:  # a detail of another shape: unpacking fails
+        raise ValueError(f"malformed details ({exc})") from None
+    return kept, int(count[0])
+
+
+def _array(section: MemoSection) -> np.ndarray:
+    if not isinstance(section, np.ndarray):
+        raise ValueError("a column that is not numeric")
+    return section
 
 
 # --- look-ups for one name or one entry --------------------------------------------------------------------
