@@ -1,5 +1,7 @@
-"""What a command loads before it answers: `--version`, `--help` and a usage error answer at once (no matcher, no
-parser, no terminal library), and a run that reads lists (prepared or not) never loads the HTTP stack."""
+"""How a process starts and ends. What a command loads before it answers: `--version`, `--help` and a usage error
+answer at once (no matcher, no parser, no terminal library), and a run that reads lists (prepared or not) never
+loads the HTTP stack. And a run that ends without tearing the interpreter down (`magcheck.__main__`) still hands
+over all it printed and its exit status."""
 
 from __future__ import annotations
 
@@ -21,9 +23,11 @@ PROBE = """
 import atexit, json, sys
 heavy = json.loads(sys.argv[1])
 atexit.register(lambda: print(json.dumps(sorted(m for m in heavy if m in sys.modules)), file=sys.stderr))
-from magcheck.__main__ import main
-sys.argv = ["magcheck", *sys.argv[2:]]
-main()
+from magcheck.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit as done:
+    raise SystemExit(done.code)
 """
 
 
@@ -51,3 +55,26 @@ def test_a_run_that_reads_lists_never_loads_the_http_stack(tmp_path: Path) -> No
         assert code in (0, 1), run
         assert "requests" not in modules and "numpy" in modules, run
     assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["targets"]
+
+
+def magcheck(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MAGCHECK_CACHE_DIR": str(tmp_path / "cache"), "MAGCHECK_STATE_DIR": str(tmp_path / "s")}
+    return subprocess.run([sys.executable, "-m", "magcheck", *args], env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_a_run_that_ends_at_once_hands_over_everything_it_printed(tmp_path: Path) -> None:
+    done = magcheck(["gaps", "--data-dir", str(FIXTURES), "--against", "uk,ca", "--format", "json", "--scope", "all"],
+                    tmp_path)
+    assert done.returncode == 1, done.stderr  # trimmed excerpts: far smaller than the snapshot, so flagged
+    document = json.loads(done.stdout)  # the whole document, flushed before the process ended
+    assert len(document["targets"]) > 30
+    assert "us: the list read from the data dir has 41 entries" in done.stderr  # and the warnings, on stderr
+
+
+@pytest.mark.parametrize(("args", "status"), [(["gaps", "--exit-code"], 11), (["gaps", "--reference", "de"], 2),
+                                              (["explain", "us:999999999"], 2)])
+def test_the_exit_status_survives_the_quick_end(args: list[str], status: int, tmp_path: Path) -> None:
+    done = magcheck([*args, "--data-dir", str(FIXTURES), "--format", "json"], tmp_path)
+    assert done.returncode == status, done.stderr
+    assert done.stderr.count("Traceback") == 0

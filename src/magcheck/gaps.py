@@ -238,23 +238,32 @@ class Target:
     entry: Entry
     coverage: dict[str, Coverage]  # other list code -> its counterparts and near-misses (the matcher's answer)
     cells: dict[str, Cell] = field(default_factory=dict)  # other list code -> the answer every format shows
-    _missing: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _missing: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """A target built without some cells (a test's) gets them from its coverage alone. The cells do not change
+        once the target is assessed: which governments have not covered it is worked out once (every format and
+        the summary ask for it)."""
+        for code, coverage in self.coverage.items():
+            if code not in self.cells:
+                self.cells[code] = government_cell(self.entry, coverage, None)
+        self._missing = tuple(code for code in self.coverage if not self.cells[code].covered)
 
     def cell(self, code: str) -> Cell:
-        """The government's cell; a target built without cells (a test's) gets one from its coverage alone."""
+        """The government's cell (an empty one for a list the target was not aligned against)."""
         found = self.cells.get(code)
-        return found if found is not None else government_cell(self.entry, self.coverage.get(code, Coverage()), None)
+        return found if found is not None else government_cell(self.entry, Coverage(), None)
 
     @property
     def missing_from(self) -> list[str]:
-        """The governments that have not covered the target (asked for every target by every format and the
-        summary: worked out once, from cells that do not change once the target is assessed)."""
-        if self._missing is None:
-            self._missing = tuple(code for code in self.coverage if not self.cell(code).covered)
+        """The governments that have not covered the target."""
         return list(self._missing)
 
+    def is_missing_from(self, code: str) -> bool:
+        return code in self._missing
+
     def oldest_gap(self) -> int | None:
-        ages = [self.cell(code).gap_age_days for code in self.missing_from]
+        ages = [self.cells[code].gap_age_days for code in self._missing]
         known = [age for age in ages if age is not None]
         return max(known) if known else None
 
@@ -312,9 +321,9 @@ class GapReport:
         Every format and the summary ask for them: sorted once per government and order."""
         memo = (code, self.sort, len(self.targets))
         if memo not in self._gaps:
-            found = [t for t in self.targets if code in t.missing_from]
+            found = [t for t in self.targets if t.is_missing_from(code)]
             if self.sort == "age":
-                found.sort(key=lambda t: age_key(t.cell(code).gap_age_days, t.entry))
+                found.sort(key=lambda t: age_key(t.cells[code].gap_age_days, t.entry))
             else:
                 found.sort(key=lambda t: target_order(t, self.sort))
             self._gaps[memo] = found

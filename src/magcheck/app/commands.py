@@ -20,7 +20,7 @@ from platformdirs import user_config_dir
 from magcheck.app.outcome import Outcome, exit_status, is_degraded
 from magcheck.app.prepared import PREPARED_DIR, PreparedLists
 from magcheck.app.score_memo import SCORES_DIR, PairScoreFiles
-from magcheck.app.settings import Settings
+from magcheck.app.settings import Settings, parse_entry_key
 from magcheck.errors import ExitStatus, FetchError, MagcheckError, UsageError
 from magcheck.gaps import (
     UN,
@@ -367,14 +367,6 @@ class ExplainResult:
     entry: Entry
     alignment: Alignment
     matcher: Matcher
-
-
-def parse_entry_key(key: str) -> tuple[str, str]:
-    code, _, uid = key.partition(":")
-    code, uid = code.strip().lower(), uid.strip()
-    if not uid or code not in all_sources():
-        raise UsageError(f"expected LIST:UID such as us:29220, not {key!r} (lists: {', '.join(all_sources())})")
-    return code, uid
 
 
 def run_explain(settings: Settings, loader: ListLoader, key: str, *,
