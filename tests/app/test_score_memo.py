@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
+import orjson
 import pytest
 
 import magcheck
@@ -22,6 +23,7 @@ from magcheck.app.commands import run_gaps
 from magcheck.app.prepared import PreparedLists
 from magcheck.app.score_memo import PairScoreFiles
 from magcheck.app.settings import Settings
+from magcheck.errors import CacheError
 from magcheck.matching import align
 from magcheck.matching.align import Alignment, Matcher
 from magcheck.matching.evidence import Evidence
@@ -349,3 +351,36 @@ def test_a_run_keeps_its_pair_scores_in_the_cache(tmp_path: Path, data_dir: Path
     assert first.result.report is not None and second.result.report is not None  # type: ignore[attr-defined]
     assert [t.missing_from for t in first.result.report.targets] == [  # type: ignore[attr-defined]
         t.missing_from for t in second.result.report.targets]  # type: ignore[attr-defined]
+
+
+def test_remembered_explanations_are_built_only_when_read(tmp_path: Path, data_dir: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    entries = lists(tmp_path, data_dir)
+    expected = aligned(entries, None)
+    aligned(entries, PairScoreFiles(tmp_path / "scores"))
+    built: list[object] = []
+    decode = align.decoded_detail
+    monkeypatch.setattr(align, "decoded_detail", lambda detail: built.append(detail) or decode(detail))
+    warm = aligned(entries, PairScoreFiles(tmp_path / "scores"))
+    scores = [(c.entry.key, c.score) for by_list in warm.coverage.values() for cov in by_list.values()
+              for c in cov.matches]
+    assert scores and built == []  # the scores alone: no explanation decoded
+    assert answers(warm) == answers(expected) and built  # read whole, they are the very same
+
+
+def test_a_remembered_explanation_that_does_not_decode_ends_the_run_in_one_line(
+        tmp_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    memo = PairScoreFiles(tmp_path / "scores")
+    entries = lists(tmp_path, data_dir)
+    keys = only_key(memo, "us-uk", monkeypatch)
+    aligned(entries, memo)
+    key = next(keys)
+    sections = memo.get("us-uk", key)
+    assert sections is not None
+    pairs = len(sections["score"])
+    forged(memo, "us-uk", key, details=orjson.dumps([["0.9", [], [], [], [], []]] * pairs))  # a score as text
+    warm = aligned(entries, memo)
+    counterparts = [c for by_list in warm.coverage.values() for c in by_list["uk"].matches]
+    assert counterparts and all(c.score > 0 for c in counterparts)
+    with pytest.raises(CacheError, match=r"does not decode \(malformed details \(a score that is not a number\)\)"):
+        _ = counterparts[0].detail.name

@@ -24,6 +24,7 @@ from typing import Protocol
 import numpy as np
 import orjson
 
+from magcheck.errors import CacheError
 from magcheck.gcpause import gc_paused
 from magcheck.matching import evidence
 from magcheck.matching.claims import Claim, judge
@@ -634,26 +635,83 @@ def memo_scores(sections: Mapping[str, MemoSection], ref: NameTable, other: Name
         raise ValueError("a name of another entry")
     if len(set(zip(ref_entry.tolist(), other_entry.tolist(), strict=True))) != pairs:
         raise ValueError("a pair kept twice")
-    kept: Scored = []
+    if not all(isinstance(detail, list) and len(detail) == DETAIL_FIELDS for detail in details):
+        raise ValueError("malformed details")
+    kept: Scored = [(r, o, StoredPairScore(value, ref.names[rr], other.names[orow], detail))
+                    for r, o, rr, orow, value, detail in zip(ref_entry.tolist(), other_entry.tolist(),
+                                                             ref_row.tolist(), other_row.tolist(), score.tolist(),
+                                                             details, strict=True)]
+    return kept, int(count[0])
+
+
+DETAIL_FIELDS = 6  # what `memo_sections` writes of a score besides its value and names
+
+
+def decoded_detail(detail: list[object]) -> tuple[NameMatch, tuple[Evidence, ...]]:
+    """The name match and evidence `memo_sections` wrote; ValueError for anything else."""
     try:
-        for r, o, rr, orow, value, detail in zip(ref_entry.tolist(), other_entry.tolist(), ref_row.tolist(),
-                                                 other_row.tolist(), score.tolist(), details, strict=True):
-            name_score_, aligned, unmatched_a, unmatched_b, notes, found = detail
-            if not (isinstance(aligned, list) and isinstance(found, list)):
-                raise ValueError("malformed details")
-            match = NameMatch(_float(name_score_), tuple((a, b, _float(x)) for a, b, x in aligned),
-                              _strings(unmatched_a), _strings(unmatched_b), _strings(notes))
-            if not all(type(a) is str and type(b) is str for a, b, _ in match.pairs):
-                raise ValueError("words that are not text")
-            evidence = []
-            for label, delta, why in found:
-                if not (type(label) is str and type(why) is str):
-                    raise ValueError("evidence that is not text")
-                evidence.append(Evidence(label, _float(delta), why))
-            kept.append((r, o, PairScore(value, ref.names[rr], other.names[orow], match, tuple(evidence))))
+        name_score_, aligned, unmatched_a, unmatched_b, notes, found = detail
+        if not (isinstance(aligned, list) and isinstance(found, list)):
+            raise ValueError("malformed details")
+        match = NameMatch(_float(name_score_), tuple((a, b, _float(x)) for a, b, x in aligned),
+                          _strings(unmatched_a), _strings(unmatched_b), _strings(notes))
+        if not all(type(a) is str and type(b) is str for a, b, _ in match.pairs):
+            raise ValueError("words that are not text")
+        evidence = []
+        for label, delta, why in found:
+            if not (type(label) is str and type(why) is str):
+                raise ValueError("evidence that is not text")
+            evidence.append(Evidence(label, _float(delta), why))
     except (TypeError, ValueError) as exc:  # a detail of another shape: unpacking fails
         raise ValueError(f"malformed details ({exc})") from None
-    return kept, int(count[0])
+    return match, tuple(evidence)
+
+
+class StoredPairScore(PairScore):
+    """A remembered score: its value and names at once, its name match and evidence decoded when first read.
+    Most reports (JSON, CSV, the gaps tables) show scores only: a warm run then builds none of the explanations
+    (a tenth of a second over a full alignment). The memo file was checked whole (its checksum) when it was
+    read; a detail that still does not decode (a forged file) ends the run in one line (CacheError)."""
+
+    __slots__ = ("_decoded", "_detail")
+    _decoded: tuple[NameMatch, tuple[Evidence, ...]] | None
+    _detail: list[object]
+
+    def __init__(self, score: float, name_a: Name, name_b: Name, detail: list[object]) -> None:
+        for field_name, value in (("score", score), ("name_a", name_a), ("name_b", name_b), ("_detail", detail),
+                                  ("_decoded", None)):
+            object.__setattr__(self, field_name, value)
+
+    def _parts(self) -> tuple[NameMatch, tuple[Evidence, ...]]:
+        decoded = self._decoded
+        if decoded is None:
+            try:
+                decoded = decoded_detail(self._detail)
+            except ValueError as exc:
+                raise CacheError(f"a remembered score of {self.name_a.text!r} and {self.name_b.text!r} does not "
+                                 f"decode ({exc}): delete the cache's scores folder and run again") from None
+            object.__setattr__(self, "_decoded", decoded)
+        return decoded
+
+    @property
+    def name(self) -> NameMatch:
+        return self._parts()[0]
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        return self._parts()[1]
+
+    def _fields(self) -> tuple[object, ...]:
+        return self.score, self.name_a, self.name_b, self.name, self.evidence
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to the score it was remembered from (a PairScore's own equality only knows its own class)."""
+        if not isinstance(other, PairScore):
+            return NotImplemented
+        return self._fields() == (other.score, other.name_a, other.name_b, other.name, other.evidence)
+
+    def __hash__(self) -> int:
+        return hash(self._fields())  # as PairScore's: equal scores hash alike
 
 
 def _array(section: MemoSection) -> np.ndarray:

@@ -161,15 +161,16 @@ def cover_dict(cell: Cell) -> dict[str, Any] | None:
     return None
 
 
-def cell_dict(cell: Cell, checked: SanctionsList | None) -> dict[str, Any]:
-    """`by_government.<code>`: one government's answer for the target, with its dates."""
+def cell_dict(cell: Cell, as_of_text: str | None) -> dict[str, Any]:
+    """`by_government.<code>`: one government's answer for the target, with its dates (`as_of_text`: its list's
+    "as of" date, shown on a gap)."""
     return {
         "status": cell.status,
         "via": cell.via,
         "listed": iso(cell.listed),
         "lag_days": cell.lag_days,
         "gap_age_days": cell.gap_age_days,
-        "as_of": iso(as_of(checked)) if checked is not None and not cell.covered else None,
+        "as_of": None if cell.covered else as_of_text,
         "measures": list(cell.measures),
         "un_ref": cell.un_ref,
         "not_counted": [{"uid": c.entry.uid, "name": c.entry.name.text, "measures": list(c.entry.measures)}
@@ -177,9 +178,15 @@ def cell_dict(cell: Cell, checked: SanctionsList | None) -> dict[str, Any]:
     }
 
 
-def target_dict(target: Target, lists: Mapping[str, SanctionsList] | None = None) -> dict[str, Any]:
+def as_of_texts(lists: Mapping[str, SanctionsList]) -> dict[str, str | None]:
+    """Each list's "as of" date as the documents write it (worked out once per document, not once per cell)."""
+    return {code: iso(as_of(lst)) for code, lst in lists.items()}
+
+
+def target_dict(target: Target, as_of_by_list: Mapping[str, str | None] | None = None) -> dict[str, Any]:
+    """`targets[]`: one target, each government's answer (`as_of_by_list`: `as_of_texts` of the report's lists)."""
     entry = target.entry
-    lists = lists or {}
+    as_of_by_list = as_of_by_list or {}
     cells = {code: target.cell(code) for code in target.coverage}
     return {
         "list": entry.list,
@@ -200,7 +207,7 @@ def target_dict(target: Target, lists: Mapping[str, SanctionsList] | None = None
             for code, cov in target.coverage.items()
         },
         "missing_from": target.missing_from,
-        "by_government": {code: cell_dict(cell, lists.get(code)) for code, cell in cells.items()},
+        "by_government": {code: cell_dict(cell, as_of_by_list.get(code)) for code, cell in cells.items()},
     }
 
 
@@ -225,6 +232,7 @@ def un_rule_dict(report: GapReport) -> dict[str, Any]:
 
 def gaps_document(report: GapReport, changes: Changes | None = None) -> dict[str, Any]:
     scope = report.scope
+    dates = as_of_texts(report.lists)
     document: dict[str, Any] = {
         "schema": GAPS_SCHEMA,
         "generated": report.generated.isoformat(timespec="seconds"),
@@ -243,7 +251,7 @@ def gaps_document(report: GapReport, changes: Changes | None = None) -> dict[str
         "measures": scope.measures,
         "un_rule": un_rule_dict(report),
         "date_notes": date_notes(report.lists),
-        "targets": [target_dict(t, report.lists) for t in report.targets],
+        "targets": [target_dict(t, dates) for t in report.targets],
         "summary": {**report.summary, "near_miss": {
             code: sum(1 for t in report.gaps(code) if t.coverage[code].review) for code in scope.against},
             "timing": {code: timing_dict(report.timing(code)) for code in scope.against},
