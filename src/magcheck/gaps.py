@@ -315,6 +315,7 @@ class GapReport:
     un_rule: UnRule = field(default_factory=UnRule)
     _gaps: dict[tuple[str, str, int], list[Target]] = field(default_factory=dict, init=False, repr=False,
                                                           compare=False)
+    _columns: dict[tuple[str, int], list[Cell]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def gaps(self, code: str) -> list[Target]:
         """The targets government `code` has not covered, in the report's order (by default its oldest first).
@@ -329,19 +330,28 @@ class GapReport:
             self._gaps[memo] = found
         return list(self._gaps[memo])
 
+    def column(self, code: str) -> list[Cell]:
+        """Government `code`'s cell of every target, in the report's order (the summary reads each column thrice:
+        gathered once)."""
+        memo = (code, len(self.targets))
+        if memo not in self._columns:
+            self._columns[memo] = [t.cells[code] if code in t.cells else t.cell(code) for t in self.targets]
+        return self._columns[memo]
+
     def timing(self, code: str) -> Timing:
-        cells = [t.cell(code) for t in self.targets]
-        lags = tuple(c.lag_days for c in cells if c.covered and c.lag_days is not None)
-        gaps = [c for c in cells if not c.covered]
+        cells = self.column(code)
+        lags = tuple(c.lag_days for c in cells if c.status == COVERED and c.lag_days is not None)
+        gaps = [c for c in cells if c.status != COVERED]
         ages = tuple(c.gap_age_days for c in gaps if c.gap_age_days is not None)
         return Timing(lags, ages, len(gaps) - len(ages))
 
     def covered_via_un(self, code: str) -> list[Target]:
-        return [t for t in self.targets if t.cell(code).via == VIA_UN]
+        return [t for t, c in zip(self.targets, self.column(code), strict=True) if c.via == VIA_UN]
 
     def not_counted(self, code: str) -> list[Target]:
         """Targets the government lists only with measures --measures does not count (e.g. a travel ban)."""
-        return [t for t in self.targets if not t.cell(code).covered and t.cell(code).not_counted]
+        return [t for t, c in zip(self.targets, self.column(code), strict=True)
+                if c.status != COVERED and c.not_counted]
 
     @property
     def summary(self) -> dict[str, object]:

@@ -187,7 +187,7 @@ def target_dict(target: Target, as_of_by_list: Mapping[str, str | None] | None =
     """`targets[]`: one target, each government's answer (`as_of_by_list`: `as_of_texts` of the report's lists)."""
     entry = target.entry
     as_of_by_list = as_of_by_list or {}
-    cells = {code: target.cell(code) for code in target.coverage}
+    cells = {code: target.cells[code] for code in target.coverage}  # every one there once the target is made
     return {
         "list": entry.list,
         "uid": entry.uid,
