@@ -33,18 +33,8 @@ from magcheck.store.bundled import bundled_request, load_bundled, with_snapshot_
 from magcheck.store.cache import Cache
 from magcheck.store.load import StoreLoader, dir_request, load_from_dir
 from magcheck.store.prepared import PrepareRequest
+from tests.app.conftest import CODES
 from tests.conftest import FIXTURES
-
-CODES = ("us", "uk", "ca", "au", "un")
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A copy of the fixtures' data dir (tests edit its files)."""
-    target = tmp_path / "data"
-    for code in CODES:
-        shutil.copytree(FIXTURES / code, target / code, ignore=shutil.ignore_patterns("*.py", "*.md", "2026"))
-    return target
 
 
 class Counted:

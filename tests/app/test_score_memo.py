@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import dataclasses
 import pickle
-import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -32,18 +31,7 @@ from magcheck.model import Entry
 from magcheck.notices import Notice, Severity
 from magcheck.store.cache import Cache
 from magcheck.store.load import StoreLoader, dir_request
-from tests.conftest import FIXTURES
-
-CODES = ("us", "uk", "ca", "au", "un")
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A copy of the fixtures' data dir (tests edit its files)."""
-    target = tmp_path / "data"
-    for code in CODES:
-        shutil.copytree(FIXTURES / code, target / code, ignore=shutil.ignore_patterns("*.py", "*.md", "2026"))
-    return target
+from tests.app.conftest import CODES
 
 
 def lists(tmp_path: Path, data_dir: Path) -> dict[str, Sequence[Entry]]:
