@@ -406,3 +406,23 @@ def test_the_checksum_covers_the_body(tmp_path: Path, data_dir: Path) -> None:
     unpacked = prepared_codec.unpack(path.read_bytes())
     assert unpacked.header["crc32"] == zlib.crc32(unpacked.body)
     assert unpacked.header["list"] == "un" and unpacked.header["magcheck"] == magcheck.__version__
+
+
+def test_a_worker_that_cannot_write_sends_its_list_back(tmp_path: Path, data_dir: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    parent, write = os.getpid(), prepared.write_atomically
+
+    def only_in_the_parent(path: Path, data: bytes) -> None:
+        if os.getpid() != parent:
+            (tmp_path / f"refused-{os.getpid()}-{path.name}").touch()  # the worker tried
+            raise OSError(28, "No space left on device")
+        write(path, data)
+
+    monkeypatch.setattr(prepared, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(prepared, "write_atomically", only_in_the_parent)
+    cache = PreparedLists(tmp_path / "prepared", workers=2)
+    found = cache.load([dir_request(data_dir, code) for code in CODES])
+    expected = PreparedLists(tmp_path / "serial", workers=1).load([dir_request(data_dir, code) for code in CODES])
+    assert [list(lst.entries) for lst in found] == [list(lst.entries) for lst in expected]  # type: ignore[union-attr]
+    assert len(prepared_files(cache.root)) == len(CODES) and cache.take_notices() == []
+    assert len(list(tmp_path.glob("refused-*"))) == len(CODES)  # every list came back from its worker as bytes

@@ -15,7 +15,8 @@ parts fit) every time it is read; a damaged one is removed and rebuilt with a wa
 crash. Nothing in it is code (`prepared_codec`: numpy arrays and JSON, no pickle), so a cache dir needs no trust.
 
 When several lists must be prepared at once (a cold run), they are prepared side by side in forked processes, the
-largest first, each sending back its file's bytes.
+largest first, each writing its file (atomically) and the parent reading it back: nothing large crosses a pipe.
+Where a worker cannot write it, it sends the bytes back instead.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -74,7 +76,13 @@ def _workers(configured: int) -> int:
     return configured if configured > 0 else (os.cpu_count() or 1)
 
 
-Built = bytes | SanctionsList | ListFileError  # a prepared file's bytes, a list that could not be prepared, an error
+@dataclass(frozen=True)
+class Written:
+    """A prepared file a worker wrote where `PreparedLists.path` says."""
+
+
+Built = bytes | Written | SanctionsList | ListFileError  # a prepared file's bytes or the file itself, a list that
+# could not be prepared, an error
 
 
 class PreparedLists:
@@ -100,7 +108,7 @@ class PreparedLists:
             self._read(request) if request.source else None for request in requests]
         missing = [i for i, found in enumerate(results) if found is None]
         for i, built in zip(missing, self._build([requests[i] for i in missing]), strict=True):
-            results[i] = self._keep(requests[i], built) if isinstance(built, bytes) else built
+            results[i] = self._keep(requests[i], built) if isinstance(built, bytes | Written) else built
         return [found for found in results if found is not None]
 
     # -- reading ---------------------------------------------------------------------------------------------
@@ -156,7 +164,9 @@ class PreparedLists:
         here."""
         global _FORK_REQUESTS
         order = sorted(range(len(requests)), key=lambda i: -_work(requests[i]))
-        _FORK_REQUESTS = [(request, self._header(request)) for request in requests]
+        writable = self._writable()
+        _FORK_REQUESTS = [(request, self._header(request), self.path(request) if writable else None)
+                          for request in requests]
         try:
             with multiprocessing.get_context("fork").Pool(workers, initializer=quiet_child) as pool:
                 done = dict(zip(order, pool.imap(_prepare_in_child, order, chunksize=1), strict=True))
@@ -167,6 +177,8 @@ class PreparedLists:
             outcome = done[i]
             if isinstance(outcome, bytes):
                 built.append(outcome)
+            elif outcome == WRITTEN:
+                built.append(Written())
             elif outcome is None:
                 built.append(prepare(request, self._header(request)))
             else:
@@ -176,20 +188,41 @@ class PreparedLists:
     def _header(self, request: PrepareRequest) -> dict[str, str]:
         return {"magcheck": magcheck.__version__, "fingerprint": code_fingerprint(), "source": request.source}
 
-    def _keep(self, request: PrepareRequest, data: bytes) -> SanctionsList | ListFileError:
-        """Write a prepared file (a cache that cannot be written is said once: the run goes on), and read the
-        list back from its bytes (lazily, as a later run will)."""
+    def _writable(self) -> bool:
+        """Whether prepared files can be written here (a cache that cannot be written is said once: the run
+        goes on)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self._cannot_write(exc)
+            return False
+        return True
+
+    def _cannot_write(self, exc: OSError) -> None:
+        if not self._unwritable:
+            self._unwritable = True
+            self._notices.append(warning(f"cannot keep prepared lists in {self.root} "
+                                         f"({exc.strerror or exc}): every run reads the files again"))
+
+    def _keep(self, request: PrepareRequest, built: bytes | Written) -> SanctionsList | ListFileError:
+        """Write a prepared file (unless a worker did), and read the list back from its bytes (lazily, as a later
+        run will)."""
         path = self.path(request)
-        if request.source:
+        if isinstance(built, Written):
             try:
-                self.root.mkdir(parents=True, exist_ok=True)
-                write_atomically(path, data)
-                self._prune(request.code, path)
-            except OSError as exc:
-                if not self._unwritable:
-                    self._unwritable = True
-                    self._notices.append(warning(f"cannot keep prepared lists in {self.root} "
-                                                 f"({exc.strerror or exc}): every run reads the files again"))
+                data = path.read_bytes()
+            except OSError:  # gone since the worker wrote it: prepare it here
+                again = prepare(request, self._header(request))
+                return self._keep(request, again) if isinstance(again, bytes) else again
+            self._prune(request.code, path)
+        else:
+            data = built
+            if request.source and self._writable():
+                try:
+                    write_atomically(path, data)
+                    self._prune(request.code, path)
+                except OSError as exc:
+                    self._cannot_write(exc)
         try:
             return decode_list(unpack(data), path.name, lambda: self._remove(path))
         except Inconsistent as exc:  # a bug: never a partial list
@@ -211,7 +244,7 @@ def _work(request: PrepareRequest) -> float:
     return float(info.names) * 30e-6 if info is not None and info.names else request.size * 0.1e-6
 
 
-def prepare(request: PrepareRequest, header: dict[str, str]) -> Built:
+def prepare(request: PrepareRequest, header: dict[str, str]) -> bytes | SanctionsList | ListFileError:
     """Parse a list and index its names; the prepared file's bytes (the parsed list itself when it cannot be
     stored as one, the error when its files are bad)."""
     with gc_paused():  # hundreds of thousands of objects that all live on: nothing for the collector
@@ -227,15 +260,21 @@ def prepare(request: PrepareRequest, header: dict[str, str]) -> Built:
             return parsed
 
 
-_FORK_REQUESTS: list[tuple[PrepareRequest, dict[str, str]]] = []
+_FORK_REQUESTS: list[tuple[PrepareRequest, dict[str, str], Path | None]] = []
+WRITTEN = "written"
 
 
-def _prepare_in_child(index: int) -> bytes | tuple[str, str, str] | None:
-    """In a forked worker: the file's bytes, or a ListFileError's parts (exceptions with arguments do not
-    travel whole), or None for a list to prepare in the parent."""
-    request, header = _FORK_REQUESTS[index]
+def _prepare_in_child(index: int) -> str | bytes | tuple[str, str, str] | None:
+    """In a forked worker: WRITTEN once the prepared file is written where `path` says, else its bytes; or a
+    ListFileError's parts (exceptions with arguments do not travel whole), or None for a list to prepare in the
+    parent."""
+    request, header, path = _FORK_REQUESTS[index]
     built = prepare(request, header)
     if isinstance(built, bytes):
+        if path is not None:
+            with contextlib.suppress(OSError):  # the parent writes it, or says why it cannot
+                write_atomically(path, built)
+                return WRITTEN
         return built
     if isinstance(built, ListFileError):
         return built.list_code, built.file, built.reason
