@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(os.environ.get("MAGCHECK_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every magcheck a test runs, in this process or a subprocess, keeps its cache (prepared lists, pair
+    scores), run history and config under this run's temporary folder, never the developer's own: the user
+    dirs come from XDG_* (platformdirs on Linux) unless a test names its own."""
+    root = tmp_path_factory.mktemp("user-dirs")
+    saved = {name: os.environ.get(name) for name in XDG_DIRS}
+    os.environ.update({name: str(root / name.lower()) for name in XDG_DIRS})
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+XDG_DIRS = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME")
 
 
 @pytest.fixture(scope="session")
