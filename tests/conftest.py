@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +31,45 @@ def _own_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 XDG_DIRS = ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _offline() -> Iterator[None]:
+    """Tests never reach a remote address, whatever a list's files or a test's URL strings name: in this process a
+    connection to anything but this machine fails at once (the test fails with it), and a magcheck a test starts
+    sends any remote request to a proxy on a closed local port, where it fails as a network error would."""
+    real_connect = socket.socket.connect
+
+    def local_only(sock: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else None
+        if host is not None and not _is_local(str(host)):
+            raise OSError(f"tests run offline: refused a connection to {host}")
+        real_connect(sock, address)  # type: ignore[arg-type]
+
+    saved = {name: os.environ.get(name) for name in PROXY_VARIABLES}
+    os.environ.update({name: CLOSED_LOCAL_PROXY for name in PROXY_VARIABLES if "no_" not in name.lower()})
+    os.environ.update({name: NOT_PROXIED for name in PROXY_VARIABLES if "no_" in name.lower()})
+    socket.socket.connect = local_only  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = real_connect  # type: ignore[method-assign]
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy")
+CLOSED_LOCAL_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens there
+# This machine, and `.invalid` (a name that never resolves: the tests of a failed name resolution need it unproxied).
+NOT_PROXIED = "127.0.0.1,localhost,::1,.invalid"
+
+
+def _is_local(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 @pytest.fixture(scope="session")
