@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 
 import magcheck
+from magcheck.app.cachefolder import CacheFolder
 from magcheck.app.prepared_codec import FORMAT, Inconsistent, decode_list, encode_list, unpack
 from magcheck.errors import ListFileError
 from magcheck.fsutil import write_atomically
@@ -39,7 +40,6 @@ from magcheck.gcpause import gc_paused
 from magcheck.matching.align import quiet_child
 from magcheck.matching.index import build_list_index
 from magcheck.model import SanctionsList
-from magcheck.notices import Notice, warning
 from magcheck.store.bundled import snapshot_info
 from magcheck.store.prepared import PrepareRequest
 
@@ -85,18 +85,12 @@ Built = bytes | Written | SanctionsList | ListFileError  # a prepared file's byt
 # could not be prepared, an error
 
 
-class PreparedLists:
+class PreparedLists(CacheFolder):
     """The prepared-list cache under `root`: the `ListPreparer` the application gives the store."""
 
     def __init__(self, root: Path, *, workers: int = 0) -> None:
-        self.root = root
+        super().__init__(root, SUFFIX, "cannot keep prepared lists in {root} ({why}): every run reads the files again")
         self.workers = workers  # processes for a batch to prepare (0: one per CPU)
-        self._notices: list[Notice] = []
-        self._unwritable = False  # said once per run
-
-    def take_notices(self) -> list[Notice]:
-        notices, self._notices = self._notices, []
-        return notices
 
     def path(self, request: PrepareRequest) -> Path:
         made_of = "\n".join((str(FORMAT), magcheck.__version__, code_fingerprint(), request.source))
@@ -115,20 +109,15 @@ class PreparedLists:
 
     def _read(self, request: PrepareRequest) -> SanctionsList | None:
         path = self.path(request)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            self._damaged(request.code, path, f"unreadable: {exc.strerror or exc}")
+        data = self.read(path, self._damage_message(request.code, path), request.code)
+        if data is None:
             return None
         try:
             found = self._decode(request, data, path)
         except Inconsistent as exc:
-            self._damaged(request.code, path, str(exc))
+            self.damaged(path, self._damage_message(request.code, path).format(why=exc), request.code)
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: kept when older ones are pruned
+        self.used(path)
         return found
 
     def _decode(self, request: PrepareRequest, data: bytes, path: Path) -> SanctionsList:
@@ -138,17 +127,11 @@ class PreparedLists:
                     "list": request.code}
         if any(header.get(key) != value for key, value in expected.items()):
             raise Inconsistent("made from other files or by another version")
-        return decode_list(unpacked, path.name, lambda: self._remove(path))
-
-    def _damaged(self, code: str, path: Path, why: str) -> None:
-        self._remove(path)
-        self._notices.append(warning(f"{code}: the prepared copy {path.name} was damaged ({why}): prepared again",
-                                     code))
+        return decode_list(unpacked, path.name, lambda: self.remove(path))
 
     @staticmethod
-    def _remove(path: Path) -> None:
-        with contextlib.suppress(OSError):
-            path.unlink()
+    def _damage_message(code: str, path: Path) -> str:
+        return f"{code}: the prepared copy {path.name} was damaged ({{why}}): prepared again"
 
     # -- preparing -------------------------------------------------------------------------------------------
 
@@ -164,7 +147,7 @@ class PreparedLists:
         here."""
         global _FORK_REQUESTS
         order = sorted(range(len(requests)), key=lambda i: -_work(requests[i]))
-        writable = self._writable()
+        writable = self.writable()
         _FORK_REQUESTS = [(request, self._header(request), self.path(request) if writable else None)
                           for request in requests]
         try:
@@ -188,22 +171,6 @@ class PreparedLists:
     def _header(self, request: PrepareRequest) -> dict[str, str]:
         return {"magcheck": magcheck.__version__, "fingerprint": code_fingerprint(), "source": request.source}
 
-    def _writable(self) -> bool:
-        """Whether prepared files can be written here (a cache that cannot be written is said once: the run
-        goes on)."""
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            self._cannot_write(exc)
-            return False
-        return True
-
-    def _cannot_write(self, exc: OSError) -> None:
-        if not self._unwritable:
-            self._unwritable = True
-            self._notices.append(warning(f"cannot keep prepared lists in {self.root} "
-                                         f"({exc.strerror or exc}): every run reads the files again"))
-
     def _keep(self, request: PrepareRequest, built: bytes | Written) -> SanctionsList | ListFileError:
         """Write a prepared file (unless a worker did), and read the list back from its bytes (lazily, as a later
         run will)."""
@@ -214,27 +181,19 @@ class PreparedLists:
             except OSError:  # gone since the worker wrote it: prepare it here
                 again = prepare(request, self._header(request))
                 return self._keep(request, again) if isinstance(again, bytes) else again
-            self._prune(request.code, path)
+            self.prune(request.code, path, KEEP_PER_LIST)
         else:
             data = built
-            if request.source and self._writable():
+            if request.source and self.writable():
                 try:
                     write_atomically(path, data)
-                    self._prune(request.code, path)
+                    self.prune(request.code, path, KEEP_PER_LIST)
                 except OSError as exc:
-                    self._cannot_write(exc)
+                    self.cannot_write(exc)
         try:
-            return decode_list(unpack(data), path.name, lambda: self._remove(path))
+            return decode_list(unpack(data), path.name, lambda: self.remove(path))
         except Inconsistent as exc:  # a bug: never a partial list
             raise ListFileError(request.code, path.name, f"prepared copy is inconsistent ({exc})") from None
-
-    def _prune(self, code: str, kept: Path) -> None:
-        """Keep the newest KEEP_PER_LIST prepared files of a list (the one just written among them)."""
-        others = [p for p in self.root.glob(f"{code}-*{SUFFIX}") if p != kept]
-        with contextlib.suppress(OSError):
-            others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in others[KEEP_PER_LIST - 1:]:
-            self._remove(old)
 
 
 def _work(request: PrepareRequest) -> float:

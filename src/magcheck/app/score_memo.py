@@ -18,9 +18,7 @@ rebuilt with a warning. Nothing in it is code (`prepared_codec`'s container: num
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -28,11 +26,11 @@ import numpy as np
 
 import magcheck
 from magcheck.app import prepared
+from magcheck.app.cachefolder import CacheFolder
 from magcheck.app.prepared_codec import Inconsistent, PreparedEntries, pack, unpack
 from magcheck.fsutil import write_atomically
 from magcheck.matching.align import MemoSection
 from magcheck.model import Entry
-from magcheck.notices import Notice, warning
 
 SCORES_DIR = "scores"  # under the cache root
 SUFFIX = ".scores"
@@ -42,17 +40,11 @@ KEEP_PER_PAIR = 6  # files kept per pair of lists (the default job, the full ali
 _KINDS = {"i8": np.dtype("<i8"), "f8": np.dtype("<f8")}
 
 
-class PairScoreFiles:
+class PairScoreFiles(CacheFolder):
     """The pair-score memo under `root`: the `ScoreMemo` the application gives a Matcher."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self._notices: list[Notice] = []
-        self._unwritable = False  # said once per run
-
-    def take_notices(self) -> list[Notice]:
-        notices, self._notices = self._notices, []
-        return notices
+        super().__init__(root, SUFFIX, "cannot keep pair scores in {root} ({why}): every run scores the lists again")
 
     def identity(self, entries: Sequence[Entry]) -> str | None:
         """A prepared list is known by its prepared file (whose name is its key); any other list is not memoised."""
@@ -66,12 +58,8 @@ class PairScoreFiles:
 
     def get(self, label: str, key: str) -> dict[str, MemoSection] | None:
         path = self.path(label, key)
-        try:
-            data = path.read_bytes()
-        except (FileNotFoundError, NotADirectoryError):  # none kept (or no cache dir to keep one in)
-            return None
-        except OSError as exc:
-            self._damaged(label, path, f"unreadable: {exc.strerror or exc}")
+        data = self.read(path, self._damage_message(label, path), _code(label))
+        if data is None:
             return None
         try:
             unpacked = unpack(data, magic=MAGIC, version=FORMAT)
@@ -89,8 +77,7 @@ class PairScoreFiles:
         except Inconsistent as exc:
             self._damaged(label, path, str(exc))
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: kept when older ones are pruned
+        self.used(path)
         return sections
 
     def put(self, label: str, key: str, sections: Mapping[str, MemoSection]) -> None:
@@ -100,34 +87,25 @@ class PairScoreFiles:
             if isinstance(values, np.ndarray) and f"{values.dtype.kind}{values.dtype.itemsize}" not in _KINDS:
                 raise ValueError(f"section {name}: no column type for {values.dtype}")
         data = pack({"format": FORMAT, "made_of": self.made_of(key)}, dict(sections), magic=MAGIC)
+        if not self.writable():
+            return
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
             write_atomically(path, data)
-            self._prune(label, path)
+            self.prune(label, path, KEEP_PER_PAIR)
         except OSError as exc:
-            if not self._unwritable:
-                self._unwritable = True
-                self._notices.append(warning(f"cannot keep pair scores in {self.root} ({exc.strerror or exc}): "
-                                             "every run scores the lists again"))
+            self.cannot_write(exc)
 
     def discard(self, label: str, key: str, why: str) -> None:
         self._damaged(label, self.path(label, key), why)
 
     def _damaged(self, label: str, path: Path, why: str) -> None:
-        self._remove(path)
-        code = label.split("-", 1)[0]
-        self._notices.append(warning(f"{label}: the kept pair scores {path.name} were damaged ({why}): "
-                                     "scored again", code))
+        self.damaged(path, self._damage_message(label, path).format(why=why), _code(label))
 
     @staticmethod
-    def _remove(path: Path) -> None:
-        with contextlib.suppress(OSError):
-            path.unlink()
+    def _damage_message(label: str, path: Path) -> str:
+        return f"{label}: the kept pair scores {path.name} were damaged ({{why}}): scored again"
 
-    def _prune(self, label: str, kept: Path) -> None:
-        """Keep the newest KEEP_PER_PAIR files of a pair of lists (the one just written among them)."""
-        others = [p for p in self.root.glob(f"{label}-*{SUFFIX}") if p != kept and len(p.name) == len(kept.name)]
-        with contextlib.suppress(OSError):
-            others.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in others[KEEP_PER_PAIR - 1:]:
-            self._remove(old)
+
+def _code(label: str) -> str:
+    """The reference list of a pair's label (`us-uk`: us), whom a warning about it concerns."""
+    return label.split("-", 1)[0]
